@@ -1,0 +1,56 @@
+/* cli.h - what the subcommands share: context, exit codes, printing.
+ *
+ * Adding a command (git builtin.h checklist): src/cli/cmd_<name>.c exporting
+ * cmd_<name>(); a row in commands[] (main.c); its source in meson.build;
+ * docs/cli/hullscan-<name>.md holding the exact --help text; CLI golden
+ * tests in tests/cli/<name>/; a line in README.md.
+ *
+ * Only src/cli prints.  Errors are printed once, git style:
+ *   hullscan: error: cannot open 'x': No such file or directory
+ *   Dockerfile:12:5: error: unterminated heredoc   (+ source line and caret) */
+#ifndef HULL_CLI_CLI_H
+#define HULL_CLI_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "basic/alloc.h"
+#include "basic/diag.h"
+
+/* Exit codes: docs/exit-codes.md. */
+enum hull_exit {
+        HULL_EXIT_OK = 0,       /* ran; nothing at or above the threshold */
+        HULL_EXIT_FINDINGS = 1, /* findings at or above --fail-on */
+        HULL_EXIT_USAGE = 2,    /* bad usage or bad input */
+        HULL_EXIT_INTERNAL = 3, /* internal error (out of memory, bug) */
+};
+
+struct hull_ctx {
+        const char *prog; /* "hullscan" */
+};
+
+void hull_cli_error(const char *fmt, ...) _printf_(1, 2);
+void hull_cli_warning(const char *fmt, ...) _printf_(1, 2);
+
+/* Print d once; when src is given and d has a line, also the source line and
+ * a caret under the column.  Returns the exit code for d->code. */
+int hull_cli_diag(const struct hull_diag *d, const char *src, size_t srclen);
+
+/* Map a library error code to an exit code. */
+int hull_exit_for(int err);
+
+/* Output: --output FILE or stdout.  hull_out_open() returns NULL after
+ * printing an error. */
+FILE *hull_out_open(const char *path);
+int hull_out_close(FILE *f, const char *path); /* exit code */
+/* Colour: only on a TTY, never when NO_COLOR is set (any value). */
+bool hull_use_color(FILE *f);
+
+int cmd_help(int argc, const char **argv, struct hull_ctx *ctx);
+int cmd_parse(int argc, const char **argv, struct hull_ctx *ctx);
+int cmd_version(int argc, const char **argv, struct hull_ctx *ctx);
+
+/* Print the usage of one command (help <cmd>); false if unknown. */
+bool hull_cli_command_help(const char *name);
+
+#endif

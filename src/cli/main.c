@@ -1,0 +1,98 @@
+/* main.c - hullscan's entry point: global options and the command table (git.c).
+ *
+ * One row per subcommand; each lives in src/cli/cmd_<name>.c.  Commands
+ * parse their own options with hull_parse_options() and return an exit code
+ * (cli.h, docs/exit-codes.md). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+struct command {
+        const char *name;
+        int (*fn)(int argc, const char **argv, struct hull_ctx *ctx);
+        const char *summary;
+};
+
+static const struct command commands[] = {
+        {"help", cmd_help, "show help for hullscan or one command"},
+        {"parse", cmd_parse, "parse Dockerfiles as BuildKit does; print the syntax tree"},
+        {"version", cmd_version, "print the version"},
+};
+
+static void main_usage(FILE *f) {
+        fprintf(f, "usage: hullscan <command> [options] [args]\n"
+                   "       hullscan --help | --version\n\n"
+                   "hullscan checks container images and Dockerfiles before they ship.\n\n"
+                   "commands:\n");
+        for (size_t i = 0; i < ELEMENTSOF(commands); i++)
+                fprintf(f, "    %-10s %s\n", commands[i].name, commands[i].summary);
+        fprintf(f, "\nRun 'hullscan <command> --help' for a command's options.\n"
+                   "Exit codes: 0 clean, 1 findings at or above the threshold, 2 bad usage or bad input,\n"
+                   "3 internal error.\n");
+}
+
+static const struct command *find_command(const char *name) {
+        for (size_t i = 0; i < ELEMENTSOF(commands); i++)
+                if (strcmp(commands[i].name, name) == 0)
+                        return &commands[i];
+        return NULL;
+}
+
+int cmd_version(int argc, const char **argv, struct hull_ctx *ctx) {
+        (void)ctx;
+        if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+                printf("usage: hullscan version\n");
+                return HULL_EXIT_OK;
+        }
+        if (argc > 1) {
+                hull_cli_error("'version' takes no arguments");
+                return HULL_EXIT_USAGE;
+        }
+        printf("hullscan %s\n", HULL_VERSION);
+        return HULL_EXIT_OK;
+}
+
+int cmd_help(int argc, const char **argv, struct hull_ctx *ctx) {
+        (void)ctx;
+        if (argc < 2) {
+                main_usage(stdout);
+                return HULL_EXIT_OK;
+        }
+        if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+                printf("usage: hullscan help [<command>]\n");
+                return HULL_EXIT_OK;
+        }
+        const struct command *c = find_command(argv[1]);
+        if (!c) {
+                hull_cli_error("unknown command '%s'; see 'hullscan --help'", argv[1]);
+                return HULL_EXIT_USAGE;
+        }
+        const char *hargv[] = {c->name, "--help", NULL};
+        return c->fn(2, hargv, ctx);
+}
+
+int main(int argc, char **argv) {
+        struct hull_ctx ctx = {.prog = "hullscan"};
+        const struct command *c;
+
+        if (argc < 2) {
+                main_usage(stderr);
+                return HULL_EXIT_USAGE;
+        }
+        if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+                main_usage(stdout);
+                return HULL_EXIT_OK;
+        }
+        if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)
+                return cmd_version(1, (const char **)argv + 1, &ctx);
+        c = find_command(argv[1]);
+        if (!c) {
+                if (argv[1][0] == '-')
+                        hull_cli_error("unknown option '%s'; see 'hullscan --help'", argv[1]);
+                else
+                        hull_cli_error("unknown command '%s'; see 'hullscan --help'", argv[1]);
+                return HULL_EXIT_USAGE;
+        }
+        return c->fn(argc - 1, (const char **)argv + 1, &ctx);
+}

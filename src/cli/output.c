@@ -1,0 +1,130 @@
+/* output.c - error printing, exit-code mapping, output files, colour. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "basic/err.h"
+#include "cli/cli.h"
+
+void hull_cli_error(const char *fmt, ...) {
+        va_list ap;
+        fputs("hullscan: error: ", stderr);
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+        fputc('\n', stderr);
+}
+
+void hull_cli_warning(const char *fmt, ...) {
+        va_list ap;
+        fputs("hullscan: warning: ", stderr);
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+        fputc('\n', stderr);
+}
+
+int hull_exit_for(int err) {
+        switch (err) {
+        case HULL_OK:
+                return HULL_EXIT_OK;
+        case HULL_ENOMEM:
+        case HULL_EINTERNAL:
+        case HULL_EDB:
+                return HULL_EXIT_INTERNAL;
+        default:
+                return HULL_EXIT_USAGE;
+        }
+}
+
+/* Print the source line holding `line` with non-printing bytes as '?', and
+ * a caret under col (capped: a 100 MB line is not echoed). */
+static void show_caret(const char *src, size_t len, unsigned line, unsigned col) {
+        const size_t cap = 200;
+        size_t i = 0, st, e;
+        unsigned l = 1;
+
+        if (len >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0)
+                i = 3;
+        while (l < line && i < len) {
+                const char *nl = memchr(src + i, '\n', len - i);
+                if (!nl)
+                        return;
+                i = (size_t)(nl - src) + 1;
+                l++;
+        }
+        if (l != line || i >= len)
+                return;
+        st = i;
+        e = st;
+        while (e < len && src[e] != '\n' && src[e] != '\r' && e - st < cap)
+                e++;
+        if (col > 0 && col - 1 > e - st)
+                return;
+        fputs("    ", stderr);
+        for (size_t k = st; k < e; k++) {
+                unsigned char ch = (unsigned char)src[k];
+                fputc(ch == '\t' || (ch >= 0x20 && ch != 0x7F) ? ch : '?', stderr);
+        }
+        fputc('\n', stderr);
+        if (col == 0)
+                return;
+        fputs("    ", stderr);
+        for (size_t k = 0; k + 1 < col; k++)
+                fputc(src[st + k] == '\t' ? '\t' : ' ', stderr);
+        fputs("^\n", stderr);
+}
+
+int hull_cli_diag(const struct hull_diag *d, const char *src, size_t srclen) {
+        char line[1200];
+
+        hull_diag_format(d, line, sizeof(line));
+        if (d->file[0] && d->line > 0)
+                fprintf(stderr, "%s\n", line);
+        else if (d->saved_errno)
+                fprintf(stderr, "hullscan: error: %s: %s\n", d->msg, strerror(d->saved_errno));
+        else if (d->file[0] && d->offset != ~0ULL)
+                fprintf(stderr, "%s\n", line);
+        else
+                fprintf(stderr, "hullscan: %s\n", line);
+        if (src && d->line > 0)
+                show_caret(src, srclen, d->line, d->col);
+        return hull_exit_for(d->code);
+}
+
+FILE *hull_out_open(const char *path) {
+        FILE *f;
+
+        if (!path || strcmp(path, "-") == 0)
+                return stdout;
+        f = fopen(path, "we");
+        if (!f)
+                hull_cli_error("cannot open '%s': %s", path, strerror(errno));
+        return f;
+}
+
+int hull_out_close(FILE *f, const char *path) {
+        int bad = ferror(f);
+
+        if (f == stdout) {
+                if (fflush(stdout) != 0 || bad) {
+                        hull_cli_error("cannot write to standard output: %s", strerror(errno));
+                        return HULL_EXIT_USAGE;
+                }
+                return HULL_EXIT_OK;
+        }
+        if (fclose(f) != 0 || bad) {
+                hull_cli_error("cannot write '%s': %s", path, strerror(errno));
+                return HULL_EXIT_USAGE;
+        }
+        return HULL_EXIT_OK;
+}
+
+bool hull_use_color(FILE *f) {
+        const char *nc = getenv("NO_COLOR");
+        if (nc)
+                return false;
+        return isatty(fileno(f)) == 1;
+}
