@@ -107,7 +107,7 @@ TEST(crlf_bom_continuation_at_eof) {
         struct hull_dockerfile *df = P("\xEF\xBB\xBF" "FROM x\r\nRUN a \\\r\n\r\n# c\r\n  b \\");
         T_TRUE(df->had_bom);
         T_TRUE(df->had_crlf);
-        T_STREQ(DUMP(df), "(from \"x\")\n(run \"a   b \")\n");
+        T_STREQ(DUMP(df), "(from \"x\")\n(run \"a   b\")\n");
         T_EQ(df->nwarnings, 1);
         hull_dockerfile_free(df);
 }
@@ -150,7 +150,7 @@ TEST(long_line_limit) {
 
 TEST(onbuild_and_unknown) {
         struct hull_dockerfile *df = P("ONBUILD --x=1 RUN --mount=type=cache echo hi\nFOO bar\n");
-        T_STREQ(DUMP(df), "(onbuild (run [\"--mount=type=cache\"] \"echo hi\"))\n(foo \"\")\n");
+        T_STREQ(DUMP(df), "(onbuild [\"--x=1\"] (run [\"--mount=type=cache\"] \"echo hi\"))\n(foo \"\")\n");
         T_TRUE(df->nodes[0].inner != NULL);
         T_EQ(df->nodes[0].inner->kind, HULL_DF_RUN);
         T_EQ(df->nodes[1].kind, HULL_DF_UNKNOWN);
