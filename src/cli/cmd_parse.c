@@ -9,24 +9,74 @@
 #include "basic/limits.h"
 #include "cli/cli.h"
 #include "cli/parse_options.h"
+#include "dockerfile/ast_json.h"
 #include "dockerfile/dump.h"
 #include "dockerfile/parser.h"
+#include "dockerfile/stages.h"
 
 static const char *const parse_usage[] = {
-        "hullscan parse [--format buildkit] [-o FILE] <Dockerfile>...",
+        "hullscan parse [--format json|buildkit] [--build-arg K=V]... [--target STAGE]",
+        "               [--platform OS/ARCH] [-o FILE] <Dockerfile|->...",
         NULL,
 };
 
+/* --build-arg K=V (or K: value from the environment, as docker build does) */
+static int parse_build_args(const struct hull_strlist *l, struct hull_df_build_arg **ret) {
+        struct hull_df_build_arg *v = calloc(l->n + 1, sizeof(*v));
+        if (!v)
+                return -1;
+        for (size_t i = 0; i < l->n; i++) {
+                const char *eq = strchr(l->v[i], '=');
+                if (eq == l->v[i]) {
+                        hull_cli_error("invalid --build-arg '%s' (expected NAME=VALUE)", l->v[i]);
+                        free(v);
+                        return -1;
+                }
+                if (eq) {
+                        char *name = strndup(l->v[i], (size_t)(eq - l->v[i]));
+                        if (!name) {
+                                free(v);
+                                return -1;
+                        }
+                        v[i].name = name;
+                        v[i].value = eq + 1;
+                } else {
+                        v[i].name = strdup(l->v[i]);
+                        v[i].value = getenv(l->v[i]);
+                        if (!v[i].name) {
+                                free(v);
+                                return -1;
+                        }
+                }
+        }
+        *ret = v;
+        return 0;
+}
+
+static void free_build_args(struct hull_df_build_arg *v, size_t n) {
+        for (size_t i = 0; v && i < n; i++)
+                free((char *)v[i].name);
+        free(v);
+}
+
 int cmd_parse(int argc, const char **argv, struct hull_ctx *ctx) {
-        const char *format = "buildkit", *output = NULL;
+        const char *format = "json", *output = NULL, *target = NULL, *platform = NULL;
+        struct hull_strlist bargs = {0};
         const struct hull_option opts[] = {
-                HULL_OPT_STRING(0, "format", &format, "FORMAT", "output format: buildkit (BuildKit's dump)"),
+                HULL_OPT_LIST(0, "build-arg", &bargs, "K=V", "set a build-time variable (repeatable)"),
+                HULL_OPT_STRING('f', "format", &format, "FORMAT",
+                                "json (AST and stage model, default) or buildkit (BuildKit's dump)"),
                 HULL_OPT_STRING('o', "output", &output, "FILE", "write to FILE instead of standard output"),
+                HULL_OPT_STRING(0, "platform", &platform, "OS/ARCH", "target platform (default linux/amd64)"),
+                HULL_OPT_STRING(0, "target", &target, "STAGE", "the stage to build (default: the last)"),
                 HULL_OPT_END(),
         };
         const char **args = NULL;
         int nargs = 0, r, rc = HULL_EXIT_OK;
         FILE *out;
+        struct hull_df_build_arg *ba = NULL;
+        json_t *files = NULL;
+        bool json = false;
 
         (void)ctx;
         r = hull_parse_options(argc, argv, opts, &args, &nargs);
@@ -36,20 +86,33 @@ int cmd_parse(int argc, const char **argv, struct hull_ctx *ctx) {
         }
         if (r == HULL_PARSE_OPT_ERROR)
                 return HULL_EXIT_USAGE;
-        if (strcmp(format, "buildkit") != 0) {
-                hull_cli_error("unknown format '%s' (expected buildkit)", format);
+        json = strcmp(format, "json") == 0;
+        if (!json && strcmp(format, "buildkit") != 0) {
+                hull_cli_error("unknown format '%s' (expected json or buildkit)", format);
                 free(args);
+                hull_strlist_release(&bargs);
                 return HULL_EXIT_USAGE;
         }
+        if (parse_build_args(&bargs, &ba) < 0) {
+                free(args);
+                hull_strlist_release(&bargs);
+                return HULL_EXIT_USAGE;
+        }
+        struct hull_df_options dopt = {ba, bargs.n, target, platform};
         if (nargs == 0) {
                 hull_cli_error("no Dockerfile given; see 'hullscan parse --help'");
-                free(args);
-                return HULL_EXIT_USAGE;
+                rc = HULL_EXIT_USAGE;
+                goto done;
         }
         out = hull_out_open(output);
         if (!out) {
-                free(args);
-                return HULL_EXIT_USAGE;
+                rc = HULL_EXIT_USAGE;
+                goto done;
+        }
+        files = json_array();
+        if (!files) {
+                rc = HULL_EXIT_INTERNAL;
+                goto done;
         }
         for (int i = 0; i < nargs; i++) {
                 _cleanup_free_ char *data = NULL;
@@ -72,6 +135,21 @@ int cmd_parse(int argc, const char **argv, struct hull_ctx *ctx) {
                         rc = rc > e ? rc : e;
                         continue;
                 }
+                if (json) {
+                        _cleanup_(hull_df_model_freep) struct hull_df_model *m = NULL;
+                        r = hull_df_model_build(df, &dopt, &m, &d);
+                        if (r) {
+                                int e = hull_cli_diag(&d, data, len);
+                                rc = rc > e ? rc : e;
+                                continue;
+                        }
+                        json_t *j = hull_df_to_json(df, m);
+                        if (!j || json_array_append_new(files, j) != 0) {
+                                hull_cli_error("%s: out of memory", name);
+                                rc = HULL_EXIT_INTERNAL;
+                        }
+                        continue;
+                }
                 if (nargs > 1)
                         fprintf(out, "# %s\n", name);
                 r = hull_df_dump(&b, df);
@@ -82,7 +160,21 @@ int cmd_parse(int argc, const char **argv, struct hull_ctx *ctx) {
                 }
                 fwrite(b.data ? b.data : "", 1, b.len, out);
         }
-        free(args);
+        if (json) {
+                json_t *doc = json_pack("{s:i, s:O}", "schema_version", HULL_PARSE_JSON_SCHEMA_VERSION,
+                                        "files", files);
+                if (!doc || json_dumpf(doc, out, JSON_INDENT(2) | JSON_ENSURE_ASCII) != 0)
+                        rc = HULL_EXIT_INTERNAL;
+                else
+                        fputc('\n', out);
+                json_decref(doc);
+        }
         r = hull_out_close(out, output);
-        return rc > r ? rc : r;
+        rc = rc > r ? rc : r;
+done:
+        json_decref(files);
+        free(args);
+        free_build_args(ba, bargs.n);
+        hull_strlist_release(&bargs);
+        return rc;
 }
