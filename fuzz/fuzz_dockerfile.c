@@ -1,29 +1,47 @@
-/* fuzz_dockerfile.c - the Dockerfile parser and its dump on arbitrary bytes. */
+/* fuzz_dockerfile.c - the whole Dockerfile front end on arbitrary bytes:
+ * parse, BuildKit dump, instruction checks, stage model (expansion, shell
+ * model, references) and the JSON writer.  Every error must name a line. */
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "basic/buf.h"
+#include "basic/err.h"
+#include "dockerfile/ast_json.h"
 #include "dockerfile/dump.h"
 #include "dockerfile/parser.h"
+#include "dockerfile/stages.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         struct hull_dockerfile *df = NULL;
+        struct hull_df_model *m = NULL;
         struct hull_diag d;
-        struct hull_buf b;
-        char msg[1200];
+        struct hull_buf b = HULL_BUF_INIT((size_t)1 << 30);
+        static const struct hull_df_build_arg ba[] = {{"TAG", "1.0"}, {"BASE", "alpine"}};
+        struct hull_df_options opt = {ba, 2, NULL, NULL};
+        int r;
 
         hull_diag_init(&d);
-        if (hull_df_parse((const char *)data, size, "Dockerfile", &df, &d) != 0) {
-                hull_diag_format(&d, msg, sizeof(msg));
-                if (d.line == 0 && d.code != 1 /* ENOMEM */)
+        r = hull_df_parse((const char *)data, size, "Dockerfile", &df, &d);
+        if (r) {
+                if (d.line == 0 && r != HULL_ENOMEM)
                         abort(); /* every parse error names a line */
                 return 0;
         }
-        hull_buf_init(&b, (size_t)1 << 30);
         (void)hull_df_dump(&b, df);
         hull_buf_release(&b);
+        hull_diag_init(&d);
+        r = hull_df_model_build(df, &opt, &m, &d);
+        if (r == HULL_OK) {
+                json_t *j = hull_df_to_json(df, m);
+                char *s = j ? json_dumps(j, 0) : NULL;
+                free(s);
+                json_decref(j);
+        } else if (d.line == 0 && r != HULL_ENOMEM && r != HULL_ENOTFOUND) {
+                abort();
+        }
+        hull_df_model_free(m);
         hull_dockerfile_free(df);
         return 0;
 }

@@ -16,7 +16,7 @@
 
 static const char *const parse_usage[] = {
         "hullscan parse [--format json|buildkit] [--build-arg K=V]... [--target STAGE]",
-        "               [--platform OS/ARCH] [-o FILE] <Dockerfile|->...",
+        "                [--platform OS/ARCH] [-o FILE] <Dockerfile|->...",
         NULL,
 };
 

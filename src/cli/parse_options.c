@@ -125,8 +125,10 @@ fail:
 }
 
 void hull_usage(FILE *f, const char *const *usage, const struct hull_option *opts) {
+        /* a line starting with a space continues the previous one */
         for (size_t i = 0; usage[i]; i++)
-                fprintf(f, "%s%s\n", i == 0 ? "usage: " : (usage[i][0] ? "   or: " : ""), usage[i]);
+                fprintf(f, "%s%s\n", i == 0 ? "usage: " : (usage[i][0] == ' ' ? "      " : "   or: "),
+                        usage[i]);
         fprintf(f, "\n");
         for (const struct hull_option *o = opts; o->type != HULL_OPT_TYPE_END; o++) {
                 char left[64];

@@ -107,6 +107,8 @@ static int expand_values(struct mctx *c, struct scope *s, struct hull_df_instr *
                 return HULL_ENOMEM;
         for (size_t i = 0; i < node->nvalues; i++) {
                 const struct hull_df_str *v = &node->values[i];
+                if (node->kind == HULL_DF_FROM && i > 0)
+                        break; /* "AS name" is not expanded */
                 if (node->kind == HULL_DF_EXPOSE) {
                         struct hull_expand_env env = {NULL, 0, scope_lookup, s};
                         struct hull_diag tmp;
@@ -479,8 +481,11 @@ static int build(struct mctx *c) {
                                     (r = xword(c, &s, kv->value.s, kv->value.len, kv->value.pos, &kv->value_x,
                                                &kv->value_x_len)))
                                         return r;
-                                if (node->kind == HULL_DF_ENV &&
-                                    (r = set_var(c, &st->env, &st->nenv, &capenv, kv->key_x, kv->value_x,
+                        }
+                        /* all pairs expand against the scope before the instruction (BuildKit) */
+                        for (size_t k = 0; node->kind == HULL_DF_ENV && k < in->nkvs; k++) {
+                                struct hull_df_kv *kv = &in->kvs[k];
+                                if ((r = set_var(c, &st->env, &st->nenv, &capenv, kv->key_x, kv->value_x,
                                                  kv->value_x_len, in)))
                                         return r;
                         }
