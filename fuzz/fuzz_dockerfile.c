@@ -34,10 +34,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         hull_diag_init(&d);
         r = hull_df_model_build(df, &opt, &m, &d);
         if (r == HULL_OK) {
-                json_t *j = hull_df_to_json(df, m);
-                char *s = j ? json_dumps(j, 0) : NULL;
-                free(s);
-                json_decref(j);
+                struct hull_buf jb = HULL_BUF_INIT((size_t)1 << 30);
+                struct hull_json j;
+                hull_json_init(&j, &jb, false);
+                hull_df_write_json(&j, df, m);
+                (void)hull_json_end(&j);
+                hull_buf_release(&jb);
         } else if (d.line == 0 && r != HULL_ENOMEM && r != HULL_ENOTFOUND) {
                 abort();
         }

@@ -73,7 +73,13 @@ size_t hull_utf8_encode(uint32_t c, char out[4]) {
         return 4;
 }
 
+static inline bool ascii_space(unsigned char c) {
+        return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 bool hull_rune_is_space(uint32_t c) {
+        if (c < 0x80)
+                return ascii_space((unsigned char)c);
         switch (c) {
         case '\t': case '\n': case '\v': case '\f': case '\r': case ' ':
         case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029:
@@ -105,6 +111,13 @@ size_t hull_utf8_space_prefix(const char *s, size_t n) {
         size_t i = 0, w;
 
         while (i < n) {
+                unsigned char b = (unsigned char)s[i];
+                if (b < 0x80) {
+                        if (!ascii_space(b))
+                                break;
+                        i++;
+                        continue;
+                }
                 uint32_t c = hull_utf8_decode(s + i, n - i, &w);
                 if (!hull_rune_is_space(c) || (c == HULL_RUNE_ERROR && w == 1))
                         break;
@@ -114,16 +127,24 @@ size_t hull_utf8_space_prefix(const char *s, size_t n) {
 }
 
 size_t hull_utf8_trim_right(const char *s, size_t n) {
-        /* walk forward remembering the end of the last non-space rune */
-        size_t i = 0, end = 0, w;
-
-        while (i < n) {
-                uint32_t c = hull_utf8_decode(s + i, n - i, &w);
-                i += w;
-                if (!hull_rune_is_space(c) || (c == HULL_RUNE_ERROR && w == 1))
-                        end = i;
+        /* walk back rune by rune, as Go's TrimRightFunc with DecodeLastRune */
+        while (n > 0) {
+                unsigned char last = (unsigned char)s[n - 1];
+                if (last < 0x80) {
+                        if (!ascii_space(last))
+                                break;
+                        n--;
+                        continue;
+                }
+                size_t st = n - 1, w;
+                while (st > 0 && n - st < 4 && ((unsigned char)s[st] & 0xC0) == 0x80)
+                        st--;
+                uint32_t c = hull_utf8_decode(s + st, n - st, &w);
+                if (st + w != n || !hull_rune_is_space(c) || (c == HULL_RUNE_ERROR && w == 1))
+                        break;
+                n = st;
         }
-        return end;
+        return n;
 }
 
 int hull_go_quote(struct hull_buf *b, const char *s, size_t n) {

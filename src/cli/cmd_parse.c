@@ -75,7 +75,8 @@ int cmd_parse(int argc, const char **argv, struct hull_ctx *ctx) {
         int nargs = 0, r, rc = HULL_EXIT_OK;
         FILE *out;
         struct hull_df_build_arg *ba = NULL;
-        json_t *files = NULL;
+        struct hull_buf jb = HULL_BUF_INIT(SIZE_MAX / 2);
+        struct hull_json j;
         bool json = false;
 
         (void)ctx;
@@ -109,11 +110,11 @@ int cmd_parse(int argc, const char **argv, struct hull_ctx *ctx) {
                 rc = HULL_EXIT_USAGE;
                 goto done;
         }
-        files = json_array();
-        if (!files) {
-                rc = HULL_EXIT_INTERNAL;
-                goto done;
-        }
+        hull_json_init(&j, &jb, true);
+        hull_json_obj(&j);
+        hull_json_kint(&j, "schema_version", HULL_PARSE_JSON_SCHEMA_VERSION);
+        hull_json_key(&j, "files");
+        hull_json_arr(&j);
         for (int i = 0; i < nargs; i++) {
                 _cleanup_free_ char *data = NULL;
                 _cleanup_(hull_dockerfile_freep) struct hull_dockerfile *df = NULL;
@@ -143,11 +144,7 @@ int cmd_parse(int argc, const char **argv, struct hull_ctx *ctx) {
                                 rc = rc > e ? rc : e;
                                 continue;
                         }
-                        json_t *j = hull_df_to_json(df, m);
-                        if (!j || json_array_append_new(files, j) != 0) {
-                                hull_cli_error("%s: out of memory", name);
-                                rc = HULL_EXIT_INTERNAL;
-                        }
+                        hull_df_write_json(&j, df, m);
                         continue;
                 }
                 if (nargs > 1)
@@ -161,18 +158,21 @@ int cmd_parse(int argc, const char **argv, struct hull_ctx *ctx) {
                 fwrite(b.data ? b.data : "", 1, b.len, out);
         }
         if (json) {
-                json_t *doc = json_pack("{s:i, s:O}", "schema_version", HULL_PARSE_JSON_SCHEMA_VERSION,
-                                        "files", files);
-                if (!doc || json_dumpf(doc, out, JSON_INDENT(2) | JSON_ENSURE_ASCII) != 0)
-                        rc = HULL_EXIT_INTERNAL;
-                else
+                hull_json_arr_end(&j);
+                hull_json_obj_end(&j);
+                r = hull_json_end(&j);
+                if (r) {
+                        hull_cli_error("cannot write JSON: %s", hull_strerror(r));
+                        rc = hull_exit_for(r);
+                } else {
+                        fwrite(jb.data, 1, jb.len, out);
                         fputc('\n', out);
-                json_decref(doc);
+                }
         }
         r = hull_out_close(out, output);
         rc = rc > r ? rc : r;
 done:
-        json_decref(files);
+        hull_buf_release(&jb);
         free(args);
         free_build_args(ba, bargs.n);
         hull_strlist_release(&bargs);

@@ -1,328 +1,266 @@
 /* ast_json.c - the documented JSON form of a parsed Dockerfile and its stage
- * model (docs/formats/parse-json.md).  Strings that are not valid UTF-8 are
- * written with each bad byte replaced by U+FFFD (JSON cannot hold them). */
+ * model (docs/formats/parse-json.md), streamed with basic/json.h. */
 #include "dockerfile/ast_json.h"
 
 #include <string.h>
 
-#include "basic/buf.h"
-#include "basic/err.h"
-#include "basic/utf8.h"
 #include "dockerfile/shell.h"
 
-static json_t *jstr(const char *s, size_t n) {
-        size_t i = 0, w;
-        bool ok = true;
+static void pos(struct hull_json *j, struct hull_pos p) {
+        hull_json_kint(j, "line", p.line);
+        hull_json_kint(j, "col", p.col);
+}
 
-        if (!s)
-                return json_null();
-        while (i < n) {
-                uint32_t c = hull_utf8_decode(s + i, n - i, &w);
-                if ((c == HULL_RUNE_ERROR && w == 1) || c == 0) {
-                        ok = false;
-                        break;
-                }
-                i += w;
+static void strlist(struct hull_json *j, const char *key, const struct hull_df_str *v, size_t n) {
+        hull_json_key(j, key);
+        hull_json_arr(j);
+        for (size_t i = 0; i < n; i++) {
+                hull_json_obj(j);
+                hull_json_kstr(j, "value", v[i].s, v[i].len);
+                pos(j, v[i].pos);
+                hull_json_obj_end(j);
         }
-        if (ok)
-                return json_stringn(s, n);
-        struct hull_buf b = HULL_BUF_INIT(n * 3 + 16);
-        for (i = 0; i < n; i += w) {
-                uint32_t c = hull_utf8_decode(s + i, n - i, &w);
-                char enc[4];
-                size_t k = (c == HULL_RUNE_ERROR && w == 1) ? hull_utf8_encode(HULL_RUNE_ERROR, enc) : 0;
-                if (c == 0) {
-                        if (hull_buf_puts(&b, "\xef\xbf\xbd"))
-                                break;
-                } else if (k ? hull_buf_put(&b, enc, k) : hull_buf_put(&b, s + i, w)) {
-                        break;
-                }
-        }
-        json_t *j = json_stringn(b.data ? b.data : "", b.len);
-        hull_buf_release(&b);
-        return j;
+        hull_json_arr_end(j);
 }
 
-static json_t *jcstr(const char *s) {
-        return s ? jstr(s, strlen(s)) : json_null();
-}
-
-/* json_object_set_new that tolerates NULL values (allocation failure) by
- * recording the failure in *bad. */
-static void put(json_t *o, const char *k, json_t *v, bool *bad) {
-        if (!v || json_object_set_new(o, k, v) != 0)
-                *bad = true;
-}
-
-static void append(json_t *a, json_t *v, bool *bad) {
-        if (!v || json_array_append_new(a, v) != 0)
-                *bad = true;
-}
-
-static json_t *pos_obj(json_t *o, struct hull_pos p, bool *bad) {
-        put(o, "line", json_integer(p.line), bad);
-        put(o, "col", json_integer(p.col), bad);
-        return o;
-}
-
-static json_t *strlist(const struct hull_df_str *v, size_t n, bool *bad) {
-        json_t *a = json_array();
-        for (size_t i = 0; a && i < n; i++) {
-                json_t *o = json_object();
-                if (o) {
-                        put(o, "value", jstr(v[i].s, v[i].len), bad);
-                        pos_obj(o, v[i].pos, bad);
-                }
-                append(a, o, bad);
-        }
-        return a;
-}
-
-static json_t *shell_json(const struct hull_sh_script *sh, bool *bad) {
-        json_t *o = json_object(), *cmds = json_array();
-        if (!o || !cmds) {
-                json_decref(o);
-                json_decref(cmds);
-                return NULL;
-        }
+static void shell(struct hull_json *j, const struct hull_sh_script *sh) {
+        hull_json_obj(j);
+        hull_json_key(j, "commands");
+        hull_json_arr(j);
         for (size_t i = 0; i < sh->ncmds; i++) {
                 const struct hull_sh_cmd *c = &sh->cmds[i];
-                json_t *co = json_object(), *argv = json_array(), *as = json_array();
-                for (size_t k = 0; argv && k < c->argc; k++)
-                        append(argv, jstr(c->argv[k].text, c->argv[k].len), bad);
-                for (size_t k = 0; as && k < c->nassigns; k++)
-                        append(as, jstr(c->assigns[k].text, c->assigns[k].len), bad);
-                if (co) {
-                        const char *name = hull_sh_cmd_name(c);
-                        put(co, "name", jcstr(name), bad);
-                        put(co, "argv", argv, bad);
-                        put(co, "assignments", as, bad);
-                        put(co, "op_after", jcstr(hull_sh_op_name(c->op_after)), bad);
-                        put(co, "piped_from_prev", json_boolean(c->piped_from_prev), bad);
-                        put(co, "in_substitution", json_boolean(c->in_subst), bad);
-                        put(co, "depth", json_integer(c->depth), bad);
-                        put(co, "offset", json_integer((json_int_t)c->off), bad);
-                } else {
-                        json_decref(argv);
-                        json_decref(as);
-                }
-                append(cmds, co, bad);
+                hull_json_obj(j);
+                hull_json_kcstr(j, "name", hull_sh_cmd_name(c));
+                hull_json_key(j, "argv");
+                hull_json_arr(j);
+                for (size_t k = 0; k < c->argc; k++)
+                        hull_json_str(j, c->argv[k].text, c->argv[k].len);
+                hull_json_arr_end(j);
+                hull_json_key(j, "assignments");
+                hull_json_arr(j);
+                for (size_t k = 0; k < c->nassigns; k++)
+                        hull_json_str(j, c->assigns[k].text, c->assigns[k].len);
+                hull_json_arr_end(j);
+                hull_json_kcstr(j, "op_after", hull_sh_op_name(c->op_after));
+                hull_json_kbool(j, "piped_from_prev", c->piped_from_prev);
+                hull_json_kbool(j, "in_substitution", c->in_subst);
+                hull_json_kint(j, "depth", c->depth);
+                hull_json_kint(j, "offset", (int64_t)c->off);
+                hull_json_obj_end(j);
         }
-        put(o, "commands", cmds, bad);
-        put(o, "incomplete", json_boolean(sh->incomplete), bad);
-        put(o, "malformed", json_boolean(sh->malformed), bad);
-        return o;
+        hull_json_arr_end(j);
+        hull_json_kbool(j, "incomplete", sh->incomplete);
+        hull_json_kbool(j, "malformed", sh->malformed);
+        hull_json_obj_end(j);
 }
 
-static json_t *node_json(const struct hull_df_node *n, const struct hull_df_instr *in, bool *bad) {
-        json_t *o = json_object();
-        if (!o)
-                return NULL;
-        put(o, "instruction", jstr(n->cmd.s, n->cmd.len), bad);
-        put(o, "kind", jcstr(n->cmd_lower), bad);
-        pos_obj(o, n->cmd.pos, bad);
-        put(o, "start_line", json_integer(n->start_line), bad);
-        put(o, "end_line", json_integer(n->end_line), bad);
-        put(o, "flags", strlist(n->flags, n->nflags, bad), bad);
-        put(o, "json_form", json_boolean(n->json), bad);
-        put(o, "args", strlist(n->values, n->nvalues, bad), bad);
-        put(o, "original", jstr(n->original.s, n->original.len), bad);
+static void node(struct hull_json *j, const struct hull_df_node *n, const struct hull_df_instr *in) {
+        hull_json_obj(j);
+        hull_json_kstr(j, "instruction", n->cmd.s, n->cmd.len);
+        hull_json_kcstr(j, "kind", n->cmd_lower);
+        pos(j, n->cmd.pos);
+        hull_json_kint(j, "start_line", n->start_line);
+        hull_json_kint(j, "end_line", n->end_line);
+        strlist(j, "flags", n->flags, n->nflags);
+        hull_json_kbool(j, "json_form", n->json);
+        strlist(j, "args", n->values, n->nvalues);
+        hull_json_kstr(j, "original", n->original.s, n->original.len);
         if (n->nheredocs) {
-                json_t *hs = json_array();
-                for (size_t i = 0; hs && i < n->nheredocs; i++) {
+                hull_json_key(j, "heredocs");
+                hull_json_arr(j);
+                for (size_t i = 0; i < n->nheredocs; i++) {
                         const struct hull_df_heredoc *h = &n->heredocs[i];
-                        json_t *ho = json_object();
-                        if (ho) {
-                                put(ho, "name", jstr(h->name.s, h->name.len), bad);
-                                pos_obj(ho, h->name.pos, bad);
-                                put(ho, "fd", h->fd >= 0 ? json_integer(h->fd) : json_null(), bad);
-                                put(ho, "chomp", json_boolean(h->chomp), bad);
-                                put(ho, "expand", json_boolean(h->expand), bad);
-                                put(ho, "body_line", json_integer(h->body_line), bad);
-                                put(ho, "body", jstr(h->body, h->body_len), bad);
-                        }
-                        append(hs, ho, bad);
+                        hull_json_obj(j);
+                        hull_json_kstr(j, "name", h->name.s, h->name.len);
+                        pos(j, h->name.pos);
+                        hull_json_key(j, "fd");
+                        if (h->fd >= 0)
+                                hull_json_int(j, h->fd);
+                        else
+                                hull_json_null(j);
+                        hull_json_kbool(j, "chomp", h->chomp);
+                        hull_json_kbool(j, "expand", h->expand);
+                        hull_json_kint(j, "body_line", h->body_line);
+                        hull_json_kstr(j, "body", h->body, h->body_len);
+                        hull_json_obj_end(j);
                 }
-                put(o, "heredocs", hs, bad);
+                hull_json_arr_end(j);
         }
-        if (n->inner)
-                put(o, "onbuild", node_json(n->inner, NULL, bad), bad);
-        if (!in)
-                return o;
-        if (in->stage != (size_t)-1)
-                put(o, "stage", json_integer((json_int_t)in->stage), bad);
-        else
-                put(o, "stage", json_null(), bad);
-        if (in->nkvs) {
-                json_t *kvs = json_array();
-                for (size_t i = 0; kvs && i < in->nkvs; i++) {
-                        const struct hull_df_kv *kv = &in->kvs[i];
-                        json_t *ko = json_object();
-                        if (ko) {
-                                put(ko, "key", jstr(kv->key.s, kv->key.len), bad);
-                                put(ko, "value", kv->value.s ? jstr(kv->value.s, kv->value.len) : json_null(),
-                                    bad);
-                                pos_obj(ko, kv->key.pos, bad);
+        if (n->inner) {
+                hull_json_key(j, "onbuild");
+                node(j, n->inner, NULL);
+        }
+        if (in) {
+                hull_json_key(j, "stage");
+                if (in->stage != (size_t)-1)
+                        hull_json_int(j, (int64_t)in->stage);
+                else
+                        hull_json_null(j);
+                if (in->nflags) {
+                        hull_json_key(j, "flags_parsed");
+                        hull_json_arr(j);
+                        for (size_t i = 0; i < in->nflags; i++) {
+                                hull_json_obj(j);
+                                hull_json_kcstr(j, "name", in->flags[i].name);
+                                hull_json_kcstr(j, "value", in->flags[i].value);
+                                hull_json_obj_end(j);
+                        }
+                        hull_json_arr_end(j);
+                }
+                if (in->nkvs) {
+                        hull_json_key(j, "pairs");
+                        hull_json_arr(j);
+                        for (size_t i = 0; i < in->nkvs; i++) {
+                                const struct hull_df_kv *kv = &in->kvs[i];
+                                hull_json_obj(j);
+                                hull_json_kstr(j, "key", kv->key.s, kv->key.len);
+                                hull_json_kstr(j, "value", kv->value.s, kv->value.len);
+                                pos(j, kv->key.pos);
                                 if (kv->key_x)
-                                        put(ko, "key_expanded", jcstr(kv->key_x), bad);
+                                        hull_json_kcstr(j, "key_expanded", kv->key_x);
                                 if (kv->value_x)
-                                        put(ko, "value_expanded", jstr(kv->value_x, kv->value_x_len), bad);
+                                        hull_json_kstr(j, "value_expanded", kv->value_x, kv->value_x_len);
+                                hull_json_obj_end(j);
                         }
-                        append(kvs, ko, bad);
+                        hull_json_arr_end(j);
                 }
-                put(o, "pairs", kvs, bad);
-        }
-        if (in->x) {
-                json_t *xs = json_array();
-                for (size_t i = 0; xs && i < in->nx; i++)
-                        append(xs, jstr(in->x[i], in->xlen[i]), bad);
-                put(o, "expanded", xs, bad);
-        }
-        if (in->nflags) {
-                json_t *fs = json_array();
-                for (size_t i = 0; fs && i < in->nflags; i++) {
-                        json_t *fo = json_object();
-                        if (fo) {
-                                put(fo, "name", jcstr(in->flags[i].name), bad);
-                                put(fo, "value", jcstr(in->flags[i].value), bad);
-                        }
-                        append(fs, fo, bad);
+                if (in->x) {
+                        hull_json_key(j, "expanded");
+                        hull_json_arr(j);
+                        for (size_t i = 0; i < in->nx; i++)
+                                hull_json_str(j, in->x[i], in->xlen[i]);
+                        hull_json_arr_end(j);
                 }
-                put(o, "flags_parsed", fs, bad);
+                if (in->sh) {
+                        hull_json_key(j, "shell");
+                        shell(j, in->sh);
+                }
         }
-        if (in->sh)
-                put(o, "shell", shell_json(in->sh, bad), bad);
-        return o;
+        hull_json_obj_end(j);
 }
 
-static json_t *vars_json(const struct hull_df_var *v, size_t n, bool *bad) {
-        json_t *a = json_array();
-        for (size_t i = 0; a && i < n; i++) {
-                json_t *o = json_object();
-                if (o) {
-                        put(o, "name", jcstr(v[i].name), bad);
-                        put(o, "value", v[i].value ? jstr(v[i].value, v[i].value_len) : json_null(), bad);
-                        put(o, "line", v[i].instr ? json_integer(v[i].instr->node->start_line) : json_null(),
-                            bad);
-                }
-                append(a, o, bad);
+static void vars(struct hull_json *j, const char *key, const struct hull_df_var *v, size_t n) {
+        hull_json_key(j, key);
+        hull_json_arr(j);
+        for (size_t i = 0; i < n; i++) {
+                hull_json_obj(j);
+                hull_json_kcstr(j, "name", v[i].name);
+                hull_json_kstr(j, "value", v[i].value, v[i].value_len);
+                hull_json_key(j, "line");
+                if (v[i].instr)
+                        hull_json_int(j, v[i].instr->node->start_line);
+                else
+                        hull_json_null(j);
+                hull_json_obj_end(j);
         }
-        return a;
+        hull_json_arr_end(j);
 }
 
-static json_t *ref_json(const struct hull_image_ref *r, bool *bad) {
-        json_t *o = json_object();
-        if (!o)
-                return NULL;
-        put(o, "domain", jcstr(r->domain), bad);
-        put(o, "path", jcstr(r->path), bad);
-        put(o, "tag", jcstr(r->tag), bad);
-        put(o, "digest", jcstr(r->digest), bad);
-        put(o, "tag_implied", json_boolean(r->tag_implied), bad);
-        put(o, "official", json_boolean(r->official), bad);
-        put(o, "normalized", jcstr(r->normalized), bad);
-        put(o, "familiar", jcstr(r->familiar), bad);
-        return o;
-}
-
-static json_t *stage_json(const struct hull_df_model *m, const struct hull_df_stage *s, bool *bad) {
-        json_t *o = json_object(), *base = json_object(), *instrs = json_array();
-        if (!o || !base || !instrs) {
-                json_decref(o);
-                json_decref(base);
-                json_decref(instrs);
-                return NULL;
+static void stage(struct hull_json *j, const struct hull_df_model *m, const struct hull_df_stage *s) {
+        hull_json_obj(j);
+        hull_json_kint(j, "index", (int64_t)s->index);
+        hull_json_kcstr(j, "name", s->name);
+        hull_json_kint(j, "line", s->from->node->start_line);
+        hull_json_key(j, "base");
+        hull_json_obj(j);
+        hull_json_kcstr(j, "raw", s->base_raw);
+        hull_json_kcstr(j, "expanded", s->base);
+        hull_json_key(j, "stage");
+        if (s->base_stage != HULL_DF_NO_STAGE)
+                hull_json_int(j, (int64_t)s->base_stage);
+        else
+                hull_json_null(j);
+        hull_json_kbool(j, "scratch", s->base_scratch);
+        if (s->base_ref_ok) {
+                const struct hull_image_ref *r = &s->ref;
+                hull_json_key(j, "reference");
+                hull_json_obj(j);
+                hull_json_kcstr(j, "domain", r->domain);
+                hull_json_kcstr(j, "path", r->path);
+                hull_json_kcstr(j, "tag", r->tag);
+                hull_json_kcstr(j, "digest", r->digest);
+                hull_json_kbool(j, "tag_implied", r->tag_implied);
+                hull_json_kbool(j, "official", r->official);
+                hull_json_kcstr(j, "normalized", r->normalized);
+                hull_json_kcstr(j, "familiar", r->familiar);
+                hull_json_obj_end(j);
+        } else if (s->base_ref_error) {
+                hull_json_kcstr(j, "reference_error", s->base_ref_error);
         }
-        put(o, "index", json_integer((json_int_t)s->index), bad);
-        put(o, "name", jcstr(s->name), bad);
-        put(o, "line", json_integer(s->from->node->start_line), bad);
-        put(base, "raw", jcstr(s->base_raw), bad);
-        put(base, "expanded", jcstr(s->base), bad);
-        put(base, "stage", s->base_stage != HULL_DF_NO_STAGE ? json_integer((json_int_t)s->base_stage)
-                                                             : json_null(), bad);
-        put(base, "scratch", json_boolean(s->base_scratch), bad);
-        if (s->base_ref_ok)
-                put(base, "reference", ref_json(&s->ref, bad), bad);
-        else if (s->base_ref_error)
-                put(base, "reference_error", jcstr(s->base_ref_error), bad);
-        put(o, "base", base, bad);
-        put(o, "platform", jcstr(s->platform), bad);
+        hull_json_obj_end(j);
+        hull_json_kcstr(j, "platform", s->platform);
+        hull_json_key(j, "instructions");
+        hull_json_arr(j);
         for (size_t i = 0; i < s->ninstrs; i++)
-                append(instrs, json_integer((json_int_t)(s->instrs[i] - m->instrs)), bad);
-        put(o, "instructions", instrs, bad);
-        put(o, "env", vars_json(s->env, s->nenv, bad), bad);
-        put(o, "args", vars_json(s->args, s->nargs, bad), bad);
-        put(o, "user", jcstr(s->user), bad);
-        put(o, "workdir", jcstr(s->workdir), bad);
-        put(o, "healthcheck_line", s->healthcheck ? json_integer(s->healthcheck->node->start_line) : json_null(),
-            bad);
-        put(o, "final", json_boolean(s->index == m->target), bad);
-        return o;
+                hull_json_int(j, (int64_t)(s->instrs[i] - m->instrs));
+        hull_json_arr_end(j);
+        vars(j, "env", s->env, s->nenv);
+        vars(j, "args", s->args, s->nargs);
+        hull_json_kcstr(j, "user", s->user);
+        hull_json_kcstr(j, "workdir", s->workdir);
+        hull_json_key(j, "healthcheck_line");
+        if (s->healthcheck)
+                hull_json_int(j, s->healthcheck->node->start_line);
+        else
+                hull_json_null(j);
+        hull_json_kbool(j, "final", s->index == m->target);
+        hull_json_obj_end(j);
 }
 
-json_t *hull_df_to_json(const struct hull_dockerfile *df, const struct hull_df_model *m) {
-        json_t *o = json_object(), *dirs = json_array(), *warns = json_array(), *ins = json_array();
-        bool bad = false;
+void hull_df_write_json(struct hull_json *j, const struct hull_dockerfile *df, const struct hull_df_model *m) {
         char esc[2] = {df->escape, 0};
 
-        if (!o || !dirs || !warns || !ins) {
-                json_decref(o);
-                json_decref(dirs);
-                json_decref(warns);
-                json_decref(ins);
-                return NULL;
-        }
-        put(o, "file", jcstr(df->name), &bad);
-        put(o, "escape", jcstr(esc), &bad);
+        hull_json_obj(j);
+        hull_json_kcstr(j, "file", df->name);
+        hull_json_kcstr(j, "escape", esc);
+        hull_json_key(j, "directives");
+        hull_json_arr(j);
         for (size_t i = 0; i < df->ndirectives; i++) {
-                json_t *d = json_object();
-                if (d) {
-                        put(d, "name", jcstr(df->directives[i].name), &bad);
-                        put(d, "value", jstr(df->directives[i].value.s, df->directives[i].value.len), &bad);
-                        pos_obj(d, df->directives[i].value.pos, &bad);
-                }
-                append(dirs, d, &bad);
+                hull_json_obj(j);
+                hull_json_kcstr(j, "name", df->directives[i].name);
+                hull_json_kstr(j, "value", df->directives[i].value.s, df->directives[i].value.len);
+                pos(j, df->directives[i].value.pos);
+                hull_json_obj_end(j);
         }
-        put(o, "directives", dirs, &bad);
-        put(o, "start_line", json_integer(df->start_line), &bad);
-        put(o, "end_line", json_integer(df->end_line), &bad);
-        put(o, "bom", json_boolean(df->had_bom), &bad);
-        put(o, "crlf", json_boolean(df->had_crlf), &bad);
+        hull_json_arr_end(j);
+        hull_json_kint(j, "start_line", df->start_line);
+        hull_json_kint(j, "end_line", df->end_line);
+        hull_json_kbool(j, "bom", df->had_bom);
+        hull_json_kbool(j, "crlf", df->had_crlf);
+        hull_json_key(j, "warnings");
+        hull_json_arr(j);
         for (size_t i = 0; i < df->nwarnings; i++) {
-                json_t *w = json_object();
-                if (w) {
-                        pos_obj(w, df->warnings[i].pos, &bad);
-                        put(w, "message", jcstr(df->warnings[i].msg), &bad);
-                }
-                append(warns, w, &bad);
+                hull_json_obj(j);
+                pos(j, df->warnings[i].pos);
+                hull_json_kcstr(j, "message", df->warnings[i].msg);
+                hull_json_obj_end(j);
         }
-        put(o, "warnings", warns, &bad);
+        hull_json_arr_end(j);
+        hull_json_key(j, "instructions");
+        hull_json_arr(j);
         for (size_t i = 0; i < df->nnodes; i++)
-                append(ins, node_json(&df->nodes[i], m ? &m->instrs[i] : NULL, &bad), &bad);
-        put(o, "instructions", ins, &bad);
+                node(j, &df->nodes[i], m ? &m->instrs[i] : NULL);
+        hull_json_arr_end(j);
         if (m) {
-                json_t *st = json_array(), *edges = json_array();
-                put(o, "platform", jcstr(m->platform), &bad);
-                put(o, "global_args", vars_json(m->global, m->nglobal, &bad), &bad);
-                for (size_t i = 0; st && i < m->nstages; i++)
-                        append(st, stage_json(m, &m->stages[i], &bad), &bad);
-                put(o, "stages", st, &bad);
-                for (size_t i = 0; edges && i < m->nedges; i++) {
-                        json_t *e = json_object();
-                        if (e) {
-                                put(e, "from_stage", json_integer((json_int_t)m->edges[i].from_stage), &bad);
-                                put(e, "to_stage", json_integer((json_int_t)m->edges[i].to_stage), &bad);
-                                put(e, "line", json_integer(m->edges[i].instr->node->start_line), &bad);
-                                put(e, "kind", jcstr(m->edges[i].instr->node->cmd_lower), &bad);
-                        }
-                        append(edges, e, &bad);
+                hull_json_kcstr(j, "platform", m->platform);
+                vars(j, "global_args", m->global, m->nglobal);
+                hull_json_key(j, "stages");
+                hull_json_arr(j);
+                for (size_t i = 0; i < m->nstages; i++)
+                        stage(j, m, &m->stages[i]);
+                hull_json_arr_end(j);
+                hull_json_key(j, "edges");
+                hull_json_arr(j);
+                for (size_t i = 0; i < m->nedges; i++) {
+                        hull_json_obj(j);
+                        hull_json_kint(j, "from_stage", (int64_t)m->edges[i].from_stage);
+                        hull_json_kint(j, "to_stage", (int64_t)m->edges[i].to_stage);
+                        hull_json_kint(j, "line", m->edges[i].instr->node->start_line);
+                        hull_json_kcstr(j, "kind", m->edges[i].instr->node->cmd_lower);
+                        hull_json_obj_end(j);
                 }
-                put(o, "edges", edges, &bad);
-                put(o, "target", json_integer((json_int_t)m->target), &bad);
+                hull_json_arr_end(j);
+                hull_json_kint(j, "target", (int64_t)m->target);
         }
-        if (bad) {
-                json_decref(o);
-                return NULL;
-        }
-        return o;
+        hull_json_obj_end(j);
 }

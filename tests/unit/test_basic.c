@@ -5,6 +5,7 @@
 #include "basic/buf.h"
 #include "basic/diag.h"
 #include "basic/err.h"
+#include "basic/json.h"
 #include "basic/utf8.h"
 
 TEST(arena_alloc_and_budget) {
@@ -105,6 +106,55 @@ TEST(diag_first_error_wins) {
         T_STREQ(out, "Dockerfile:3:7: error: bad thing");
         T_STREQ(hull_strerror(HULL_ELIMIT), "limit exceeded");
         T_STREQ(hull_strerror(999), "unknown error");
+}
+
+TEST(json_writer) {
+        struct hull_buf b = HULL_BUF_INIT(4096);
+        struct hull_json j;
+        hull_json_init(&j, &b, false);
+        hull_json_obj(&j);
+        hull_json_kstr(&j, "s", "a\"b\\\n\x01\xff\xc3\xa9", 9);
+        hull_json_key(&j, "e");
+        hull_json_arr(&j);
+        hull_json_arr_end(&j);
+        hull_json_key(&j, "a");
+        hull_json_arr(&j);
+        hull_json_int(&j, -3);
+        hull_json_bool(&j, true);
+        hull_json_null(&j);
+        hull_json_cstr(&j, NULL);
+        hull_json_arr_end(&j);
+        hull_json_obj_end(&j);
+        T_OK(hull_json_end(&j));
+        T_STREQ(b.data, "{\"s\":\"a\\\"b\\\\\\n\\u0001\xef\xbf\xbd\xc3\xa9\",\"e\":[],\"a\":[-3,true,null,null]}");
+        hull_buf_reset(&b);
+        hull_json_init(&j, &b, true);
+        hull_json_obj(&j);
+        hull_json_kint(&j, "k", 1);
+        hull_json_key(&j, "o");
+        hull_json_obj(&j);
+        hull_json_obj_end(&j);
+        hull_json_obj_end(&j);
+        T_OK(hull_json_end(&j));
+        T_STREQ(b.data, "{\n  \"k\": 1,\n  \"o\": {}\n}");
+        hull_buf_release(&b);
+}
+
+TEST(json_writer_limits) {
+        struct hull_buf b = HULL_BUF_INIT(8);
+        struct hull_json j;
+        hull_json_init(&j, &b, false);
+        hull_json_arr(&j);
+        hull_json_cstr(&j, "0123456789");
+        hull_json_arr_end(&j);
+        T_EQ(hull_json_end(&j), HULL_ELIMIT);
+        hull_buf_release(&b);
+        b = (struct hull_buf)HULL_BUF_INIT(1 << 20);
+        hull_json_init(&j, &b, false);
+        for (int i = 0; i < 100; i++)
+                hull_json_arr(&j);
+        T_EQ(hull_json_end(&j), HULL_ELIMIT);
+        hull_buf_release(&b);
 }
 
 T_MAIN()
