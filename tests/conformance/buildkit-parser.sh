@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # BuildKit parser conformance (TAP): every testfiles/<case>/Dockerfile must
 # dump exactly as its `result`; every testfiles-negative case must fail with
-# exit 2 and a FILE:LINE error.  Skipped (exit 77) when the corpus is absent.
+# exit 2 and a FILE:LINE error.  Skipped (TAP "1..0 # SKIP") when the corpus is absent.
 set -u
 LC_ALL=C; export LC_ALL
 hullscan=$1
 corpus=$2/corpora/buildkit-parser
 if [ ! -d "$corpus/testfiles" ]; then
   echo "1..0 # SKIP shared corpus not found at $corpus"
-  exit 77
+  exit 0
 fi
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cases=("$corpus"/testfiles/*/ "$corpus"/testfiles-negative/*/)

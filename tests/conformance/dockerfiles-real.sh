@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every file of the real-world corpus parses (exit 0), except the ones listed
 # in dockerfiles-real.invalid, which must fail with exit 2 and a FILE:LINE
-# error.  Skipped (exit 77) when the corpus is absent.
+# error.  Skipped (TAP "1..0 # SKIP") when the corpus is absent.
 set -u
 LC_ALL=C; export LC_ALL
 hullscan=$1
@@ -9,7 +9,7 @@ corpus=$2/corpora/dockerfiles-real
 here=$(cd "$(dirname "$0")" && pwd)
 if [ ! -d "$corpus" ]; then
   echo "1..0 # SKIP shared corpus not found at $corpus"
-  exit 77
+  exit 0
 fi
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 mapfile -t files < <(tail -n +2 "$corpus/PROVENANCE.tsv" | cut -f1 | sort)
