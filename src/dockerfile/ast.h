@@ -65,6 +65,13 @@ struct hull_df_heredoc {
         bool expand;             /* delimiter unquoted: $vars in the body expand */
 };
 
+/* Where a piece of a logical line came from: bytes from off on were read at
+ * line:col (continuation lines are joined, so one logical line has several). */
+struct hull_df_seg {
+        size_t off;
+        unsigned line, col;
+};
+
 struct hull_df_node {
         enum hull_df_kind kind;
         struct hull_df_str cmd;     /* command word as written */
@@ -76,6 +83,9 @@ struct hull_df_node {
         bool json;                  /* arguments were in JSON (exec) form */
         bool legacy_kv;             /* ENV/LABEL "key value" form (last value is "") */
         struct hull_df_str args;    /* argument text after the flags, trimmed */
+        size_t args_off;            /* offset of args.s in the logical line (original) */
+        const struct hull_df_seg *segs; /* offset -> source position map of the logical line */
+        size_t nsegs;
         struct hull_df_str original;/* the whole logical line (continuations joined) */
         unsigned start_line, end_line; /* end includes heredoc terminator lines */
         struct hull_df_node *inner; /* ONBUILD's instruction, else NULL */
@@ -83,10 +93,20 @@ struct hull_df_node {
         size_t nheredocs;
 };
 
+/* Source position of byte off of node's logical line (node->original). */
+struct hull_pos hull_df_node_pos(const struct hull_df_node *node, size_t off);
+
 /* A parser directive (# syntax=, # escape=, # check=). */
 struct hull_df_directive {
         const char *name; /* lowercased */
         struct hull_df_str value;
+};
+
+/* A comment line (outside heredoc bodies): text after '#', trimmed.  Kept
+ * for pragmas such as "# hullscan ignore=HS1001". */
+struct hull_df_comment {
+        struct hull_df_str text;
+        bool in_continuation; /* inside an instruction's continuation lines */
 };
 
 /* Things BuildKit accepts but warns about (e.g. an empty continuation line). */
@@ -105,6 +125,8 @@ struct hull_dockerfile {
         size_t ndirectives;
         struct hull_df_warning *warnings;
         size_t nwarnings;
+        struct hull_df_comment *comments;
+        size_t ncomments;
         unsigned start_line, end_line; /* first instruction's start, last one's end */
         bool had_bom, had_crlf;
 };

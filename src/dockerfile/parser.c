@@ -66,6 +66,7 @@ struct ctx {
         struct hull_buf logical;
         struct seg *segs;
         size_t nsegs, capsegs;
+        size_t capcomments;
 };
 
 struct line {
@@ -760,6 +761,21 @@ static const struct {
         {"workdir", HULL_DF_WORKDIR},
 };
 
+struct hull_pos hull_df_node_pos(const struct hull_df_node *node, size_t off) {
+        size_t lo = 0, hi = node->nsegs;
+
+        if (node->nsegs == 0)
+                return node->cmd.pos;
+        while (hi - lo > 1) {
+                size_t mid = (lo + hi) / 2;
+                if (node->segs[mid].off <= off)
+                        lo = mid;
+                else
+                        hi = mid;
+        }
+        return (struct hull_pos){node->segs[lo].line, node->segs[lo].col + (unsigned)(off - node->segs[lo].off)};
+}
+
 const char *hull_df_kind_name(enum hull_df_kind k) {
         for (size_t i = 0; i < ELEMENTSOF(kinds); i++)
                 if (kinds[i].kind == k)
@@ -1006,6 +1022,7 @@ static int parse_node(struct ctx *c, const char *line, size_t n, size_t base, un
         ae = as + hull_utf8_trim_right(line + as, end - as);
         if ((r = mkstr(c, &node->args, line + as, ae - as, base + as)))
                 return r;
+        node->args_off = base + as;
         node->flags = flags.v;
         node->nflags = flags.n;
         if ((r = node_values(c, node, line + as, ae - as, base + as, start_line, &vals)))
@@ -1241,6 +1258,26 @@ static int add_warning(struct ctx *c, unsigned line, const char *msg) {
         return HULL_OK;
 }
 
+static int add_comment(struct ctx *c, const char *t, size_t n, unsigned line, unsigned col, bool cont) {
+        struct hull_df_comment *cm = hull_arena_push(c->a, (void **)&c->df->comments, &c->df->ncomments,
+                                                     &c->capcomments, sizeof(*cm));
+        size_t lead, end;
+
+        if (!cm)
+                return HULL_ENOMEM;
+        t++; /* the '#' */
+        n--;
+        lead = hull_utf8_space_prefix(t, n);
+        end = lead + hull_utf8_trim_right(t + lead, n - lead);
+        cm->text.s = hull_arena_strndup(c->a, t + lead, end - lead);
+        if (!cm->text.s)
+                return HULL_ENOMEM;
+        cm->text.len = end - lead;
+        cm->text.pos = (struct hull_pos){line, col + 1 + (unsigned)lead};
+        cm->in_continuation = cont;
+        return HULL_OK;
+}
+
 static int parse_all(struct ctx *c) {
         struct hull_df_node *nodes = NULL;
         size_t nnodes = 0, capnodes = 0;
@@ -1256,8 +1293,11 @@ static int parse_all(struct ctx *c) {
 
                 if ((r = directive(c, t, tl, l.no, (unsigned)lead + 1)))
                         return r;
-                if (tl > 0 && t[0] == '#')
+                if (tl > 0 && t[0] == '#') {
+                        if ((r = add_comment(c, t, tl, l.no, (unsigned)lead + 1, false)))
+                                return r;
                         tl = 0;
+                }
                 keep = continuation(c, t, tl, &cont);
                 if (!cont && keep == 0)
                         continue;
@@ -1274,8 +1314,12 @@ static int parse_all(struct ctx *c) {
                         end = l.no;
                         if ((r = directive(c, l.s, l.len, l.no, 1)))
                                 return r;
-                        if (is_comment_line(l.s, l.len))
+                        if (is_comment_line(l.s, l.len)) {
+                                size_t cl = hull_utf8_space_prefix(l.s, l.len);
+                                if ((r = add_comment(c, l.s + cl, l.len - cl, l.no, (unsigned)cl + 1, true)))
+                                        return r;
                                 continue;
+                        }
                         if (hull_utf8_space_prefix(l.s, l.len) == l.len) {
                                 if ((r = add_warning(c, l.no, "empty continuation line")))
                                         return r;
@@ -1293,12 +1337,25 @@ static int parse_all(struct ctx *c) {
                         return HULL_ENOMEM;
                 node->start_line = start;
                 node->end_line = end;
+                {
+                        struct hull_df_seg *sg = hull_arena_alloc(c->a, c->nsegs * sizeof(*sg));
+                        if (!sg)
+                                return HULL_ENOMEM;
+                        for (size_t k = 0; k < c->nsegs; k++)
+                                sg[k] = (struct hull_df_seg){c->segs[k].off, c->segs[k].line, c->segs[k].col};
+                        node->segs = sg;
+                        node->nsegs = c->nsegs;
+                }
                 if ((r = mkstr(c, &node->original, c->logical.data ? c->logical.data : "",
                                c->logical.len, 0)))
                         return r;
                 if ((r = parse_node(c, c->logical.data ? c->logical.data : "", c->logical.len, 0, start,
                                     node)))
                         return r;
+                if (node->inner) {
+                        node->inner->segs = node->segs;
+                        node->inner->nsegs = node->nsegs;
+                }
                 if ((r = read_heredocs(c, node)))
                         return r;
         }

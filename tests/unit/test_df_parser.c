@@ -103,6 +103,18 @@ TEST(directives_and_escape) {
         hull_dockerfile_free(df);
 }
 
+TEST(comments_kept_for_pragmas) {
+        struct hull_dockerfile *df = P("# hullscan ignore=HS1001\nFROM x\nRUN a \\\n  #  inside  \n  b\n");
+        T_EQ(df->ncomments, 2);
+        T_STREQ(df->comments[0].text.s, "hullscan ignore=HS1001");
+        T_EQ(df->comments[0].text.pos.line, 1);
+        T_EQ(df->comments[0].text.pos.col, 3);
+        T_STREQ(df->comments[1].text.s, "inside");
+        T_TRUE(df->comments[1].in_continuation);
+        T_EQ(df->comments[1].text.pos.line, 4);
+        hull_dockerfile_free(df);
+}
+
 TEST(crlf_bom_continuation_at_eof) {
         struct hull_dockerfile *df = P("\xEF\xBB\xBF" "FROM x\r\nRUN a \\\r\n\r\n# c\r\n  b \\");
         T_TRUE(df->had_bom);
