@@ -1,0 +1,101 @@
+/* finding.c - findings: severity names, storage, deterministic order. */
+#include "report/finding.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "basic/err.h"
+
+static const char *const severity_table[_HULL_SEV_MAX] = {
+        [HULL_SEV_INFO] = "info",
+        [HULL_SEV_LOW] = "low",
+        [HULL_SEV_MEDIUM] = "medium",
+        [HULL_SEV_HIGH] = "high",
+        [HULL_SEV_CRITICAL] = "critical",
+};
+
+const char *hull_severity_to_string(enum hull_severity s) {
+        if (s < 0 || s >= _HULL_SEV_MAX)
+                return NULL;
+        return severity_table[s];
+}
+
+enum hull_severity hull_severity_from_string(const char *s) {
+        for (int i = 0; s && i < _HULL_SEV_MAX; i++)
+                if (strcasecmp(severity_table[i], s) == 0)
+                        return (enum hull_severity)i;
+        return _HULL_SEV_INVALID;
+}
+
+void hull_findings_init(struct hull_findings *f) {
+        memset(f, 0, sizeof(*f));
+        hull_arena_init(&f->arena, 0);
+}
+
+void hull_findings_release(struct hull_findings *f) {
+        hull_arena_release(&f->arena);
+        f->v = NULL;
+        f->n = f->cap = 0;
+}
+
+static const char *dup(struct hull_findings *f, const char *s, bool *bad) {
+        if (!s)
+                return NULL;
+        char *d = hull_arena_strdup(&f->arena, s);
+        if (!d)
+                *bad = true;
+        return d;
+}
+
+int hull_findings_add(struct hull_findings *f, const struct hull_finding *x) {
+        bool bad = false;
+        struct hull_finding *p = hull_arena_push(&f->arena, (void **)&f->v, &f->n, &f->cap, sizeof(*p));
+
+        if (!p)
+                return HULL_ENOMEM;
+        *p = *x;
+        p->rule_id = dup(f, x->rule_id, &bad);
+        p->slug = dup(f, x->slug, &bad);
+        p->title = dup(f, x->title, &bad);
+        p->message = dup(f, x->message, &bad);
+        p->fix = dup(f, x->fix, &bad);
+        p->file = dup(f, x->file, &bad);
+        if (bad) {
+                f->n--;
+                return HULL_ENOMEM;
+        }
+        return HULL_OK;
+}
+
+static int nullcmp(const char *a, const char *b) {
+        if (!a || !b)
+                return (a != NULL) - (b != NULL);
+        return strcmp(a, b);
+}
+
+static int cmp(const void *pa, const void *pb) {
+        const struct hull_finding *a = pa, *b = pb;
+        int r = nullcmp(a->file, b->file);
+        if (r)
+                return r;
+        if (a->line != b->line)
+                return a->line < b->line ? -1 : 1;
+        if (a->col != b->col)
+                return a->col < b->col ? -1 : 1;
+        if ((r = nullcmp(a->rule_id, b->rule_id)))
+                return r;
+        return nullcmp(a->message, b->message);
+}
+
+void hull_findings_sort(struct hull_findings *f) {
+        if (f->n > 1)
+                qsort(f->v, f->n, sizeof(*f->v), cmp);
+}
+
+size_t hull_findings_count_at_least(const struct hull_findings *f, enum hull_severity min) {
+        size_t n = 0;
+        for (size_t i = 0; i < f->n; i++)
+                n += f->v[i].severity >= min;
+        return n;
+}

@@ -1,0 +1,54 @@
+/* finding.h - what every check produces: a finding with a rule, a severity,
+ * a place and a fix (hadolint's CheckFailure, trivy's DetectedMisconfiguration).
+ *
+ * Findings live in a struct hull_findings whose strings are allocated in its
+ * arena; formatters only read them.  hull_findings_sort() orders them by
+ * file, line, column, rule id and message, so every report is deterministic. */
+#ifndef HULL_REPORT_FINDING_H
+#define HULL_REPORT_FINDING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "basic/arena.h"
+
+enum hull_severity {
+        HULL_SEV_INFO,
+        HULL_SEV_LOW,
+        HULL_SEV_MEDIUM,
+        HULL_SEV_HIGH,
+        HULL_SEV_CRITICAL,
+        _HULL_SEV_MAX,
+        _HULL_SEV_INVALID = -1,
+};
+
+const char *hull_severity_to_string(enum hull_severity s); /* "high"; NULL if out of range */
+enum hull_severity hull_severity_from_string(const char *s); /* case-insensitive; _INVALID */
+
+struct hull_finding {
+        const char *rule_id;  /* "HS2001" */
+        const char *slug;     /* checklist slug: "non-root-user" */
+        const char *title;    /* the rule's title */
+        enum hull_severity severity;
+        const char *message;  /* what is wrong here, specifically */
+        const char *fix;      /* one line: what to do */
+        const char *file;     /* as given by the user */
+        unsigned line, col;   /* 1-based; 0 = the whole file */
+        unsigned end_line;
+};
+
+struct hull_findings {
+        struct hull_arena arena;
+        struct hull_finding *v;
+        size_t n, cap;
+};
+
+void hull_findings_init(struct hull_findings *f);
+void hull_findings_release(struct hull_findings *f);
+/* Appends a copy of *x (strings copied into f's arena).  HULL_ENOMEM. */
+int hull_findings_add(struct hull_findings *f, const struct hull_finding *x);
+void hull_findings_sort(struct hull_findings *f);
+/* Number of findings at or above min. */
+size_t hull_findings_count_at_least(const struct hull_findings *f, enum hull_severity min);
+
+#endif
