@@ -1,0 +1,1 @@
+apk add --no-cache --virtual .build-deps gcc musl-dev linux-headers && pip install psutil && apk del .build-deps

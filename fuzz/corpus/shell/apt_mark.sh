@@ -1,0 +1,1 @@
+savedAptMark="$(apt-mark showmanual)"; apt-get update; apt-get install -y gcc; apt-mark auto '.*' > /dev/null; [ -z "$savedAptMark" ] || apt-mark manual $savedAptMark; apt-get purge -y --auto-remove -o APT::AutoRemove::RecommendsImportant=false

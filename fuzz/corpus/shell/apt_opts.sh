@@ -1,0 +1,1 @@
+apt-get -yqq -o Dpkg::Options::=--force-confnew -t bookworm-backports install --no-install-recommends a b=1.2 c

@@ -1,0 +1,1 @@
+DEBIAN_FRONTEND=noninteractive TZ=UTC apt-get install -y tzdata; FOO=1; PATH+=:/x make; ARR=(a "b c") cmd; 1X=2 y

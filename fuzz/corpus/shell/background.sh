@@ -1,0 +1,1 @@
+dockerd > /var/log/dockerd.log 2>&1 & sleep 5; ! docker info && echo down; wait

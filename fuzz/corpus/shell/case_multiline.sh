@@ -1,0 +1,6 @@
+case $x in
+  (a|b) echo ab ;;
+  c) echo c ;&
+  *)
+    echo other
+esac

@@ -1,0 +1,3 @@
+apt-get update # refresh && rm -rf /
+echo '#no' a#b # trailing
+  # indented comment

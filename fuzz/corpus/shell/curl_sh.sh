@@ -1,0 +1,1 @@
+curl -fsSL https://example.invalid/install.sh | sh -s -- --version 1.2

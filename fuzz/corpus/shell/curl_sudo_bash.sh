@@ -1,0 +1,1 @@
+curl -sL https://example.invalid/setup_20.x | sudo -E bash - && sudo apt-get install -y nodejs

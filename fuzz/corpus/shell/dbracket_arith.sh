@@ -1,0 +1,1 @@
+[[ -f /x && $a == "b c" ]] && echo yes || echo no; (( n = 1 + 2 )); echo $((n*2)) $((cd /; ls) | wc -l)

@@ -1,0 +1,1 @@
+f() { apt-get update; }; f; function g { echo g; }; g; h () ( echo sub )

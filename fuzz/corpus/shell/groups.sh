@@ -1,0 +1,1 @@
+(cd /tmp && make) && { echo a; echo b; } > /tmp/out 2>&1 || { echo failed; exit 1; }

@@ -1,0 +1,1 @@
+if [ -f /etc/debian_version ]; then apt-get update; elif command -v apk >/dev/null; then apk update; else echo unknown; fi

@@ -1,0 +1,1 @@
+echo a ) ; fi ; done ;; esac } echo > ; ls | | x && || y

@@ -1,0 +1,1 @@
+echo "$(basename "$(dirname "$(pwd)")")"; v=`echo \`uname -m\``; x=${V:-$(cat VERSION)}

@@ -1,0 +1,1 @@
+npm ci --omit=dev && npm install --omit dev -g pnpm && npm cache clean --force

@@ -1,0 +1,1 @@
+python3 -m pip install --no-cache-dir --upgrade pip && pip3 install -r requirements.txt -i https://example.invalid/simple --trusted-host example.invalid

@@ -1,0 +1,1 @@
+$ErrorActionPreference = 'Stop'; Write-Host ('Downloading {0} ...' -f $url); Invoke-WebRequest -Uri $url -OutFile 'x.zip'

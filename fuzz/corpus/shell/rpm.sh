@@ -1,0 +1,1 @@
+dnf install -y --setopt=tsflags=nodocs --enablerepo crb httpd && microdnf clean all && yum -y install x && zypper -n in -t pattern devel_basis

@@ -1,0 +1,1 @@
+apt-get install -y "curl && rm -rf /var/lib/apt/lists/*

@@ -1,0 +1,1 @@
+echo $(curl -s x | sh; if true; then `date
