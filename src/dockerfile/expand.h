@@ -25,11 +25,12 @@
  * fits struct hull_diag; a NUL byte inside a message is shown as \x00.  The
  * diag gets file NULL, line 0 and col = 1 + the byte offset in the word of
  * the construct that failed: the '$' of the substitution, or the opening
- * quote of an unterminated quoted string (the caller maps it to its file).
+ * quote of an unterminated quoted string (the caller maps it to its file);
+ * for a limit, where it was hit.
  * HULL_ELIMIT when a limit of basic/limits.h is passed: more than
  * HULL_MAX_EXPAND_DEPTH nested ${...}, or any intermediate or final string
  * longer than HULL_MAX_EXPAND_BYTES; also when one call would allocate more
- * than 4 * HULL_MAX_EXPAND_BYTES or spend more than 2^26 pattern-matching
+ * than 4 * HULL_MAX_EXPAND_BYTES or spend more than 2^24 pattern-matching
  * steps (these bound time and memory on hostile input; BuildKit has none).
  * HULL_ENOMEM when the arena fails; HULL_EINVAL on a bad argument. */
 #ifndef HULL_DOCKERFILE_EXPAND_H
