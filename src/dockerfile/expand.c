@@ -350,8 +350,8 @@ struct xp {
         bool raw_escapes; /* lex.go sw.rawEscapes, switched per scan */
         const struct hull_expand_env *env;
         unsigned depth;
-        size_t alloc_left;
-        unsigned long steps_left;
+        size_t alloc_left, alloc_start;
+        unsigned long steps_left, steps_start;
 
         /* words mode (ProcessWords) */
         bool track_words;
@@ -1379,6 +1379,14 @@ static int xp_init(struct xp *x, struct hull_arena *a, const char *s, size_t n, 
         x->env = env;
         x->alloc_left = EXPAND_MAX_ALLOC;
         x->steps_left = EXPAND_MAX_MATCH_STEPS;
+        if (env && env->budget) {
+                if (x->alloc_left > env->budget->bytes)
+                        x->alloc_left = env->budget->bytes;
+                if (x->steps_left > env->budget->steps)
+                        x->steps_left = env->budget->steps;
+        }
+        x->alloc_start = x->alloc_left;
+        x->steps_start = x->steps_left;
         if (!a || (!s && n) || (escape != '\\' && escape != '`') ||
             (flags & ~(unsigned)(HULL_EXPAND_RAW_QUOTES | HULL_EXPAND_RAW_ESCAPES |
                                  HULL_EXPAND_SKIP_PROCESS_QUOTES | HULL_EXPAND_SKIP_UNSET_ENV)) ||
@@ -1425,11 +1433,20 @@ static int report(struct xp *x, const char *s, size_t n, struct hull_diag *d) {
         return hull_diag_set(d, x->err, NULL, 0, col, "%s", x->msg);
 }
 
-int hull_expand_word(struct hull_arena *a, const char *word, size_t len, char escape,
-                     unsigned flags, const struct hull_expand_env *env,
-                     struct hull_expand_result *ret, struct hull_diag *d) {
+/* Spend what the call used from the shared budget. */
+static void charge(const struct xp *x) {
+        struct hull_expand_budget *b = x->env ? x->env->budget : NULL;
+        if (!b)
+                return;
+        b->bytes -= x->alloc_start - x->alloc_left;
+        b->steps -= x->steps_start - x->steps_left;
+}
+
+static int expand_word(struct xp *xx, struct hull_arena *a, const char *word, size_t len, char escape,
+                       unsigned flags, const struct hull_expand_env *env,
+                       struct hull_expand_result *ret, struct hull_diag *d) {
         struct sbuf out = {0};
-        struct xp x;
+#define x (*xx)
         const char **used;
         bool *unset;
         char *s;
@@ -1458,13 +1475,23 @@ int hull_expand_word(struct hull_arena *a, const char *word, size_t len, char es
         ret->used_unset = unset;
         ret->nused = x.nnames;
         return HULL_OK;
+#undef x
 }
 
-int hull_expand_words(struct hull_arena *a, const char *text, size_t len, char escape,
-                      unsigned flags, const struct hull_expand_env *env, char ***ret_words,
-                      size_t **ret_lens, size_t *ret_n, struct hull_diag *d) {
-        struct sbuf out = {0};
+int hull_expand_word(struct hull_arena *a, const char *word, size_t len, char escape,
+                     unsigned flags, const struct hull_expand_env *env,
+                     struct hull_expand_result *ret, struct hull_diag *d) {
         struct xp x;
+        int r = expand_word(&x, a, word, len, escape, flags, env, ret, d);
+        charge(&x);
+        return r;
+}
+
+static int expand_words(struct xp *xx, struct hull_arena *a, const char *text, size_t len, char escape,
+                        unsigned flags, const struct hull_expand_env *env, char ***ret_words,
+                        size_t **ret_lens, size_t *ret_n, struct hull_diag *d) {
+        struct sbuf out = {0};
+#define x (*xx)
 
         HULL_TRY(xp_init(&x, a, text, len, escape, flags, env, d));
         if (!ret_words || !ret_lens || !ret_n)
@@ -1477,4 +1504,14 @@ int hull_expand_words(struct hull_arena *a, const char *text, size_t len, char e
         *ret_lens = x.nwords ? x.wlens : NULL;
         *ret_n = x.nwords;
         return HULL_OK;
+#undef x
+}
+
+int hull_expand_words(struct hull_arena *a, const char *text, size_t len, char escape,
+                      unsigned flags, const struct hull_expand_env *env, char ***ret_words,
+                      size_t **ret_lens, size_t *ret_n, struct hull_diag *d) {
+        struct xp x;
+        int r = expand_words(&x, a, text, len, escape, flags, env, ret_words, ret_lens, ret_n, d);
+        charge(&x);
+        return r;
 }

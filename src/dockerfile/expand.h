@@ -56,12 +56,22 @@ struct hull_expand_var {
  * asked once per distinct name per call (name is NUL-terminated, name_len
  * bytes; return true and fill *ret_val and *ret_len when set).  Names compare
  * byte for byte (BuildKit on Unix; Windows' case folding is not done). */
+/* A work budget shared by many calls (one per Dockerfile): each call spends
+ * the pattern-matching steps and arena bytes it uses, and fails with
+ * HULL_ELIMIT once either runs out.  It bounds the total time and memory a
+ * hostile file can make expansion take, which per-call limits alone do not. */
+struct hull_expand_budget {
+        unsigned long steps;
+        size_t bytes;
+};
+
 struct hull_expand_env {
         const struct hull_expand_var *vars;
         size_t nvars;
         bool (*lookup)(void *ud, const char *name, size_t name_len, const char **ret_val,
                        size_t *ret_len);
         void *ud;
+        struct hull_expand_budget *budget; /* optional, see above */
 };
 
 struct hull_expand_result {

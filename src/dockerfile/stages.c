@@ -31,6 +31,7 @@ struct mctx {
         struct hull_arena *a;
         const struct hull_df_options *opt;
         struct hull_diag *d;
+        struct hull_expand_budget budget; /* all expansions of the file together */
 };
 
 static const struct hull_df_var *find_var(const struct hull_df_var *v, size_t n, const char *name,
@@ -79,7 +80,7 @@ static int set_var(struct mctx *c, struct hull_df_var **vars, size_t *n, size_t 
 /* Expand one word found at pos; errors get the file position. */
 static int xword(struct mctx *c, struct scope *s, const char *w, size_t len, struct hull_pos pos,
                  const char **ret, size_t *ret_len) {
-        struct hull_expand_env env = {NULL, 0, scope_lookup, s};
+        struct hull_expand_env env = {NULL, 0, scope_lookup, s, &c->budget};
         struct hull_expand_result res;
         struct hull_diag tmp;
         int r;
@@ -110,7 +111,7 @@ static int expand_values(struct mctx *c, struct scope *s, struct hull_df_instr *
                 if (node->kind == HULL_DF_FROM && i > 0)
                         break; /* "AS name" is not expanded */
                 if (node->kind == HULL_DF_EXPOSE) {
-                        struct hull_expand_env env = {NULL, 0, scope_lookup, s};
+                        struct hull_expand_env env = {NULL, 0, scope_lookup, s, &c->budget};
                         struct hull_diag tmp;
                         char **words;
                         size_t *lens, nw;
@@ -573,7 +574,13 @@ int hull_df_model_build(struct hull_dockerfile *df, const struct hull_df_options
         if (!m)
                 return HULL_ENOMEM;
         m->df = df;
-        c = (struct mctx){m, df, &df->arena, opt, d};
+        /* expansion work for the whole file: a few times what one hostile word
+         * may take, and memory proportional to the file (limits.h) */
+        size_t src_bytes = 0;
+        for (size_t i = 0; i < df->nnodes; i++)
+                src_bytes += df->nodes[i].original.len;
+        c = (struct mctx){m, df, &df->arena, opt, d,
+                          {HULL_MAX_EXPAND_FILE_STEPS, HULL_MAX_EXPAND_FILE_BYTES + 16 * src_bytes}};
         r = build(&c);
         if (r)
                 return r;

@@ -5,6 +5,7 @@
 #include "basic/err.h"
 #include "dockerfile/dump.h"
 #include "dockerfile/parser.h"
+#include "dockerfile/stages.h"
 
 static struct hull_dockerfile *P(const char *src) {
         struct hull_dockerfile *df = NULL;
@@ -181,6 +182,29 @@ TEST(alloc_failure_never_crashes) {
                 T_TRUE(r == 0 || r == HULL_ENOMEM);
                 hull_dockerfile_free(df);
         }
+}
+
+TEST(expansion_memory_is_bounded_per_file) {
+        /* A value doubled to 8 MiB, then copied by many ENVs: without the
+         * per-file budget this would take gigabytes; it must fail cleanly. */
+        struct hull_buf src = HULL_BUF_INIT(1 << 20);
+        struct hull_dockerfile *df = NULL;
+        struct hull_df_model *m = NULL;
+        struct hull_diag d;
+        T_OK(hull_buf_puts(&src, "FROM alpine\nENV A=x\n"));
+        for (int i = 0; i < 23; i++)
+                T_OK(hull_buf_puts(&src, "ENV A=$A$A\n"));
+        for (int i = 0; i < 1000; i++)
+                T_OK(hull_buf_printf(&src, "ENV B%d=$A\n", i));
+        hull_diag_init(&d);
+        T_OK(hull_df_parse(src.data, src.len, "Dockerfile", &df, &d));
+        hull_diag_init(&d);
+        T_EQ(hull_df_model_build(df, NULL, &m, &d), HULL_ELIMIT);
+        T_TRUE(d.line > 25 && d.line < 100);
+        T_TRUE(df->arena.used < (size_t)512 << 20);
+        hull_df_model_free(m);
+        hull_dockerfile_free(df);
+        hull_buf_release(&src);
 }
 
 T_MAIN()

@@ -523,7 +523,7 @@ static bool cb(void *ud, const char *name, size_t len, const char **ret_val, siz
 TEST(lookup_callback_and_cache) {
         struct hull_arena a = HULL_ARENA_INIT;
         struct hull_expand_var vars[] = {{"V", "1", 1}, {"CB", "vars", 4}, {"V", "2", 1}};
-        struct hull_expand_env env = {vars, ELEMENTSOF(vars), cb, (void *)"cb!"};
+        struct hull_expand_env env = {vars, ELEMENTSOF(vars), cb, (void *)"cb!", NULL};
         struct hull_expand_result res;
         struct hull_diag d;
 
@@ -563,7 +563,7 @@ TEST(many_names) {
 TEST(words_api) {
         struct hull_arena a = HULL_ARENA_INIT;
         struct hull_expand_var vars[] = {{"P", "80 443", 6}};
-        struct hull_expand_env env = {vars, 1, NULL, NULL};
+        struct hull_expand_env env = {vars, 1, NULL, NULL, NULL};
         struct hull_diag d;
         char **w = (char **)1;
         size_t *l = (size_t *)1, n = 7;
@@ -649,7 +649,7 @@ TEST(size_limits) {
         size_t big = HULL_MAX_EXPAND_BYTES / 4 + 1;
         char *val = hull_malloc(big);
         struct hull_expand_var vars[] = {{"B", val, big}};
-        struct hull_expand_env env = {vars, 1, NULL, NULL};
+        struct hull_expand_env env = {vars, 1, NULL, NULL, NULL};
 
         memset(val, 'x', big);
         T_OK(W(&a, "$B$B$B", &env, &res, &d));
@@ -673,7 +673,7 @@ TEST(size_limits) {
 TEST(exponential_growth_is_bounded) {
         struct hull_arena a = HULL_ARENA_INIT;
         struct hull_expand_var vars[] = {{"B", "x y", 3}};
-        struct hull_expand_env env = {vars, 1, NULL, NULL};
+        struct hull_expand_env env = {vars, 1, NULL, NULL, NULL};
         struct hull_expand_result res;
         struct hull_diag d;
         char s[256] = "x";
@@ -702,7 +702,7 @@ TEST(match_step_limit) {
         size_t vn = 1 << 20;
         char *val = hull_malloc(vn);
         struct hull_expand_var vars[] = {{"V", val, vn}, {"P", NULL, 0}};
-        struct hull_expand_env env = {vars, 2, NULL, NULL};
+        struct hull_expand_env env = {vars, 2, NULL, NULL, NULL};
         char pat[2001];
 
         memset(val, 'a', vn);
@@ -725,7 +725,7 @@ TEST(match_step_limit) {
 TEST(arena_budget_and_failing_allocations) {
         const char *w = "${A:-x${B:-y}z}${PWD##*/}${PWD//o/0}$PWD \"q\" 'r'";
         struct hull_expand_var vars[] = {{"PWD", "/home/root", 10}};
-        struct hull_expand_env env = {vars, 1, NULL, NULL};
+        struct hull_expand_env env = {vars, 1, NULL, NULL, NULL};
         struct hull_expand_result res;
         struct hull_diag d;
         struct hull_arena a;
@@ -787,6 +787,26 @@ TEST(hostile_bytes) {
                 if (iter % 100 == 0)
                         hull_arena_release(&a);
         }
+        hull_arena_release(&a);
+}
+
+TEST(shared_budget) {
+        /* each call spends from the budget; once out, calls fail with ELIMIT */
+        struct hull_arena a = HULL_ARENA_INIT;
+        struct hull_expand_var vars[] = {{"X", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 63}};
+        struct hull_expand_budget budget = {1ul << 30, 65536};
+        struct hull_expand_env env = {vars, 1, NULL, NULL, &budget};
+        struct hull_expand_result res;
+        struct hull_diag d;
+        int r = HULL_OK, calls = 0;
+        while (r == HULL_OK && calls < 10000) {
+                hull_diag_init(&d);
+                r = hull_expand_word(&a, "$X$X$X", 6, '\\', 0, &env, &res, &d);
+                calls++;
+        }
+        T_EQ(r, HULL_ELIMIT);
+        T_TRUE(calls > 20 && calls < 1000);
+        T_TRUE(budget.bytes < 65536);
         hull_arena_release(&a);
 }
 
