@@ -16,10 +16,10 @@ build_pkgs=(
   gcc libc6-dev make meson ninja-build pkg-config python3
 )
 lib_pkgs=(
-  libjansson-dev
+  libjansson-dev libpcre2-dev libyaml-dev
   # added by later issues (uncomment with the meson.build dependency()):
-  # libvectorscan-dev libpcre2-dev libarchive-dev libisal-dev libzstd-dev
-  # libyaml-dev libsqlite3-dev libcurl4-openssl-dev libssl-dev
+  # libvectorscan-dev libarchive-dev libisal-dev libzstd-dev
+  # libsqlite3-dev libcurl4-openssl-dev libssl-dev
 )
 fuzz_pkgs=(   # optional: scripts/deps.sh fuzz
   clang libclang-rt-14-dev

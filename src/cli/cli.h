@@ -16,6 +16,7 @@
 
 #include "basic/alloc.h"
 #include "basic/diag.h"
+#include "basic/err.h"
 
 /* Exit codes: docs/exit-codes.md. */
 enum hull_exit {
@@ -47,7 +48,9 @@ int hull_out_close(FILE *f, const char *path); /* exit code */
 bool hull_use_color(FILE *f);
 
 int cmd_help(int argc, const char **argv, struct hull_ctx *ctx);
+int cmd_lint(int argc, const char **argv, struct hull_ctx *ctx);
 int cmd_parse(int argc, const char **argv, struct hull_ctx *ctx);
+int cmd_rules(int argc, const char **argv, struct hull_ctx *ctx);
 int cmd_version(int argc, const char **argv, struct hull_ctx *ctx);
 
 /* Print the usage of one command (help <cmd>); false if unknown. */

@@ -16,7 +16,9 @@ struct command {
 
 static const struct command commands[] = {
         {"help", cmd_help, "show help for hullscan or one command"},
+        {"lint", cmd_lint, "check Dockerfiles against the container-security checklist"},
         {"parse", cmd_parse, "parse Dockerfiles as BuildKit does; print the syntax tree"},
+        {"rules", cmd_rules, "list the lint rules"},
         {"version", cmd_version, "print the version"},
 };
 

@@ -4,7 +4,8 @@
  * through FROM <stage>, expanded through ARG/ENV), so `USER 0000`,
  * `USER ${APP_USER}` with APP_USER=root and a USER set only in a builder
  * stage are all caught.  A base image whose tag says "nonroot" (distroless
- * :nonroot, chainguard images) starts as non-root. */
+ * :nonroot, chainguard images) starts as non-root; FROM scratch does not
+ * (with no USER the process runs as uid 0). */
 #include <ctype.h>
 #include <string.h>
 
@@ -23,10 +24,14 @@ static void check(struct hull_lint_ctx *c) {
                                          "USER expands to an empty value, so the container runs as root");
                 return;
         }
-        if (s->base_scratch || hull_lint_base_is_nonroot(c, s))
+        if (hull_lint_base_is_nonroot(c, s))
                 return;
-        hull_lint_report(c, s->from->node->cmd.pos, NULL,
-                         "the final stage sets no USER, so the container runs as root");
+        if (hull_lint_root_stage(c, s)->base_scratch)
+                hull_lint_report(c, s->from->node->cmd.pos, NULL,
+                                 "the final stage is built FROM scratch and sets no USER, so its process runs as uid 0");
+        else
+                hull_lint_report(c, s->from->node->cmd.pos, NULL,
+                                 "the final stage sets no USER, so the container runs as root");
 }
 
 const struct hull_rule hull_rule_HS2001 = {
