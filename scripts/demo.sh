@@ -32,6 +32,11 @@ fi
 
 step "Parse examples/Dockerfile the way BuildKit does" \
   parse --format buildkit examples/Dockerfile
-# (next steps, e.g. lint, go here)
+step "Lint examples/Dockerfile against the container-security checklist" \
+  lint examples/Dockerfile
+step "The same findings as SARIF 2.1.0 for GitHub code scanning, written to build/demo.sarif" \
+  lint --format sarif -o build/demo.sarif examples/Dockerfile
+step "Every rule hullscan knows" \
+  rules
 
 exit $status

@@ -7,7 +7,8 @@
 #   <case>.stderr  expected standard error    (absent = must be empty)
 #   <case>.exit    expected exit code         (absent = 0)
 #   <case>.stdin   fed to standard input      (optional)
-# Runs from the repository root.  --update rewrites the expected files from
+# Runs from the repository root; the root's absolute path in the output is
+# written @PWD@.  --update rewrites the expected files from
 # what hullscan does now, for review with `git diff`.
 set -u
 LC_ALL=C; export LC_ALL
@@ -34,6 +35,8 @@ for a in "${cases[@]}"; do
   done <"$a"
   stdin=/dev/null; [ -f "$base.stdin" ] && stdin=$base.stdin
   "$hullscan" "${args[@]}" <"$stdin" >"$tmp/out" 2>"$tmp/err"; rc=$?
+  # the checkout's absolute path (SARIF's %SRCROOT%) varies between clones
+  sed -i "s|$PWD|@PWD@|g" "$tmp/out" "$tmp/err"
   if [ $update -eq 1 ]; then
     if [ -s "$tmp/out" ]; then cp "$tmp/out" "$base.stdout"; else rm -f "$base.stdout"; fi
     if [ -s "$tmp/err" ]; then cp "$tmp/err" "$base.stderr"; else rm -f "$base.stderr"; fi
