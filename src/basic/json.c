@@ -15,15 +15,25 @@ void hull_json_init(struct hull_json *j, struct hull_buf *b, bool pretty) {
         j->empty[0] = true;
 }
 
+static void flush(struct hull_json *j) {
+        if (!j->err && j->flush && j->b->len) {
+                j->err = j->flush(j->ud, j->b->data, j->b->len);
+                hull_buf_reset(j->b);
+        }
+}
+
 int hull_json_end(struct hull_json *j) {
         if (!j->err && j->depth != 0)
                 j->err = HULL_EINTERNAL;
+        flush(j);
         return j->err;
 }
 
 static void put(struct hull_json *j, const char *s, size_t n) {
         if (!j->err)
                 j->err = hull_buf_put(j->b, s, n);
+        if (j->flush && j->b->len >= 65536)
+                flush(j);
 }
 
 static void newline(struct hull_json *j) {

@@ -19,6 +19,11 @@
 
 struct hull_json {
         struct hull_buf *b;
+        /* optional: called with the buffer's content once it passes 64 KiB
+         * (and by hull_json_end), which then empties it, so a large document
+         * streams out instead of growing in memory.  Returns a hull_err. */
+        int (*flush)(void *ud, const char *data, size_t len);
+        void *ud;
         int err;
         unsigned depth;
         bool pretty;

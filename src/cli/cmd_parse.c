@@ -59,6 +59,11 @@ static void free_build_args(struct hull_df_build_arg *v, size_t n) {
         free(v);
 }
 
+/* JSON streams to the output as it is written */
+static int write_out(void *ud, const char *data, size_t len) {
+        return fwrite(data, 1, len, ud) == len ? HULL_OK : HULL_EIO;
+}
+
 int cmd_parse(int argc, const char **argv, struct hull_ctx *ctx) {
         const char *format = "json", *output = NULL, *target = NULL, *platform = NULL;
         struct hull_strlist bargs = {0};
@@ -111,6 +116,10 @@ int cmd_parse(int argc, const char **argv, struct hull_ctx *ctx) {
                 goto done;
         }
         hull_json_init(&j, &jb, true);
+        if (json) {
+                j.flush = write_out;
+                j.ud = out;
+        }
         hull_json_obj(&j);
         hull_json_kint(&j, "schema_version", HULL_PARSE_JSON_SCHEMA_VERSION);
         hull_json_key(&j, "files");
@@ -165,7 +174,6 @@ int cmd_parse(int argc, const char **argv, struct hull_ctx *ctx) {
                         hull_cli_error("cannot write JSON: %s", hull_strerror(r));
                         rc = hull_exit_for(r);
                 } else {
-                        fwrite(jb.data, 1, jb.len, out);
                         fputc('\n', out);
                 }
         }

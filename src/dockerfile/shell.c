@@ -184,7 +184,10 @@ static int p_alloc(struct parser *p, size_t n, void **ret) {
 /* n bytes for word text: packed into shared arena blocks, unaligned. */
 static int text_alloc(struct parser *p, size_t n, char **ret) {
         if (n > p->tblock_left) {
-                size_t sz = n > 4096 ? n : 4096;
+                /* blocks of 4 KiB, but no bigger than a short script needs
+                 * (word texts of a script hold at most twice its length) */
+                size_t want = p->b.len < 2048 ? 2 * p->b.len + 64 : 4096;
+                size_t sz = n > want ? n : want;
                 HULL_TRY(p_alloc(p, sz, (void **)&p->tblock));
                 p->tblock_left = sz;
         }

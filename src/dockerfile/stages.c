@@ -18,11 +18,29 @@
 #include "basic/limits.h"
 #include "dockerfile/shell.h"
 
+/* Variable lists are indexed by one hash table for the whole build, keyed
+ * by (list, name): list 0 is the global scope, 2*stage+1 a stage's ENV and
+ * 2*stage+2 its ARGs.  Lookups and updates are O(1), so 100,000 ENVs cost
+ * what 100,000 cost, not their square. */
+struct vslot {
+        const char *name; /* NULL: empty */
+        size_t nl, list, idx;
+        uint64_t h;
+};
+
+struct vindex {
+        struct vslot *s;
+        size_t cap, n;
+};
+
 struct scope {
-        struct hull_df_var **env;
+        struct mctx *c;
+        struct hull_df_var **env; /* NULL in the global scope */
         size_t *nenv;
+        size_t env_list;
         struct hull_df_var **args;
         size_t *nargs;
+        size_t args_list;
 };
 
 struct mctx {
@@ -32,8 +50,63 @@ struct mctx {
         const struct hull_df_options *opt;
         struct hull_diag *d;
         struct hull_expand_budget budget; /* all expansions of the file together */
+        struct vindex vx;
 };
 
+static uint64_t vhash(size_t list, const char *name, size_t nl) {
+        uint64_t h = 1469598103934665603ULL ^ (uint64_t)list;
+        for (size_t i = 0; i < nl; i++)
+                h = (h ^ (unsigned char)name[i]) * 1099511628211ULL;
+        return h;
+}
+
+static size_t vx_find(const struct vindex *x, size_t list, const char *name, size_t nl) {
+        uint64_t h;
+        if (x->cap == 0)
+                return SIZE_MAX;
+        h = vhash(list, name, nl);
+        for (size_t i = h & (x->cap - 1);; i = (i + 1) & (x->cap - 1)) {
+                const struct vslot *sl = &x->s[i];
+                if (!sl->name)
+                        return SIZE_MAX;
+                if (sl->h == h && sl->list == list && sl->nl == nl && memcmp(sl->name, name, nl) == 0)
+                        return sl->idx;
+        }
+}
+
+static int vx_put(struct vindex *x, size_t list, const char *name, size_t nl, size_t idx) {
+        if ((x->n + 1) * 2 > x->cap) {
+                size_t ncap = x->cap ? x->cap * 2 : 64;
+                struct vslot *ns = hull_calloc(ncap, sizeof(*ns));
+                if (!ns)
+                        return HULL_ENOMEM;
+                for (size_t i = 0; i < x->cap; i++)
+                        if (x->s[i].name) {
+                                size_t j = x->s[i].h & (ncap - 1);
+                                while (ns[j].name)
+                                        j = (j + 1) & (ncap - 1);
+                                ns[j] = x->s[i];
+                        }
+                hull_free(x->s);
+                x->s = ns;
+                x->cap = ncap;
+        }
+        uint64_t h = vhash(list, name, nl);
+        size_t i = h & (x->cap - 1);
+        while (x->s[i].name) {
+                if (x->s[i].h == h && x->s[i].list == list && x->s[i].nl == nl &&
+                    memcmp(x->s[i].name, name, nl) == 0) {
+                        x->s[i].idx = idx;
+                        return HULL_OK;
+                }
+                i = (i + 1) & (x->cap - 1);
+        }
+        x->s[i] = (struct vslot){name, nl, list, idx, h};
+        x->n++;
+        return HULL_OK;
+}
+
+/* Linear search, for lookups after the build (the index is gone by then). */
 static const struct hull_df_var *find_var(const struct hull_df_var *v, size_t n, const char *name,
                                           size_t nl) {
         for (size_t i = n; i-- > 0;)
@@ -42,14 +115,20 @@ static const struct hull_df_var *find_var(const struct hull_df_var *v, size_t n,
         return NULL;
 }
 
+static const struct hull_df_var *lookup_list(const struct mctx *c, const struct hull_df_var *v, size_t list,
+                                             const char *name, size_t nl) {
+        size_t i = vx_find(&c->vx, list, name, nl);
+        return i == SIZE_MAX ? NULL : &v[i];
+}
+
 static bool scope_lookup(void *ud, const char *name, size_t nl, const char **ret_val, size_t *ret_len) {
         const struct scope *s = ud;
         const struct hull_df_var *v = NULL;
 
         if (s->env)
-                v = find_var(*s->env, *s->nenv, name, nl);
+                v = lookup_list(s->c, *s->env, s->env_list, name, nl);
         if (!v || !v->value)
-                v = find_var(*s->args, *s->nargs, name, nl);
+                v = lookup_list(s->c, *s->args, s->args_list, name, nl);
         if (!v || !v->value)
                 return false;
         *ret_val = v->value;
@@ -57,16 +136,17 @@ static bool scope_lookup(void *ud, const char *name, size_t nl, const char **ret
         return true;
 }
 
-/* Set name=value in vars (replace in place, or append). */
-static int set_var(struct mctx *c, struct hull_df_var **vars, size_t *n, size_t *cap, const char *name,
-                   const char *value, size_t vlen, const struct hull_df_instr *instr) {
-        for (size_t i = 0; i < *n; i++)
-                if (strcmp((*vars)[i].name, name) == 0) {
-                        (*vars)[i].value = value;
-                        (*vars)[i].value_len = vlen;
-                        (*vars)[i].instr = instr;
-                        return HULL_OK;
-                }
+/* Set name=value in list `list` held in vars (replace in place, or append). */
+static int set_var(struct mctx *c, size_t list, struct hull_df_var **vars, size_t *n, size_t *cap,
+                   const char *name, const char *value, size_t vlen, const struct hull_df_instr *instr) {
+        size_t nl = strlen(name), i = vx_find(&c->vx, list, name, nl);
+
+        if (i != SIZE_MAX) {
+                (*vars)[i].value = value;
+                (*vars)[i].value_len = vlen;
+                (*vars)[i].instr = instr;
+                return HULL_OK;
+        }
         struct hull_df_var *v = hull_arena_push(c->a, (void **)vars, n, cap, sizeof(*v));
         if (!v)
                 return HULL_ENOMEM;
@@ -74,7 +154,7 @@ static int set_var(struct mctx *c, struct hull_df_var **vars, size_t *n, size_t 
         v->value = value;
         v->value_len = vlen;
         v->instr = instr;
-        return HULL_OK;
+        return vx_put(&c->vx, list, name, nl, *n - 1);
 }
 
 /* Expand one word found at pos; errors get the file position. */
@@ -254,8 +334,8 @@ static const struct hull_df_build_arg *build_arg(const struct hull_df_options *o
 }
 
 /* ARG: declare each name in the scope (args list). */
-static int do_arg(struct mctx *c, struct scope *s, struct hull_df_var **args, size_t *nargs, size_t *cap,
-                  struct hull_df_instr *in, bool global) {
+static int do_arg(struct mctx *c, struct scope *s, size_t list, struct hull_df_var **args, size_t *nargs,
+                  size_t *cap, struct hull_df_instr *in, bool global) {
         int r;
 
         for (size_t i = 0; i < in->nkvs; i++) {
@@ -276,14 +356,13 @@ static int do_arg(struct mctx *c, struct scope *s, struct hull_df_var **args, si
                         val = ba->value;
                         vlen = strlen(val);
                 } else if (!kv->value.s && !global) {
-                        const struct hull_df_var *g = find_var(c->m->global, c->m->nglobal, kv->key.s,
-                                                               kv->key.len);
+                        const struct hull_df_var *g = lookup_list(c, c->m->global, 0, kv->key.s, kv->key.len);
                         if (g && g->value) {
                                 val = g->value;
                                 vlen = g->value_len;
                         }
                 }
-                if ((r = set_var(c, args, nargs, cap, kv->key.s, val, vlen, in)))
+                if ((r = set_var(c, list, args, nargs, cap, kv->key.s, val, vlen, in)))
                         return r;
         }
         return HULL_OK;
@@ -351,7 +430,7 @@ static int platform_args(struct mctx *c, size_t *capg) {
         for (size_t i = 0; i < 8; i++) {
                 if (!vals[i])
                         return HULL_ENOMEM;
-                if ((r = set_var(c, &c->m->global, &c->m->nglobal, capg, names[i], vals[i], strlen(vals[i]),
+                if ((r = set_var(c, 0, &c->m->global, &c->m->nglobal, capg, names[i], vals[i], strlen(vals[i]),
                                  NULL)))
                         return r;
         }
@@ -383,7 +462,7 @@ static int build(struct mctx *c) {
                 const struct hull_df_node *node = in->node;
 
                 if (node->kind == HULL_DF_FROM) {
-                        struct scope gs = {NULL, NULL, &m->global, &m->nglobal};
+                        struct scope gs = {c, NULL, NULL, 0, &m->global, &m->nglobal, 0};
                         const char *plat;
                         size_t l;
 
@@ -422,6 +501,10 @@ static int build(struct mctx *c) {
                                 const struct hull_df_stage *b = &m->stages[st->base_stage];
                                 if ((r = copy_vars(c, &st->env, &st->nenv, &capenv, b->env, b->nenv)))
                                         return r;
+                                for (size_t k = 0; k < st->nenv; k++)
+                                        if ((r = vx_put(&c->vx, 2 * st->index + 1, st->env[k].name,
+                                                        strlen(st->env[k].name), k)))
+                                                return r;
                                 st->user = b->user;
                                 st->user_instr = b->user_instr;
                                 st->workdir = b->workdir;
@@ -454,8 +537,8 @@ static int build(struct mctx *c) {
                         if (node->kind != HULL_DF_ARG)
                                 return hull_diag_set(c->d, HULL_EPARSE, df->name, node->cmd.pos.line,
                                                      node->cmd.pos.col, "no build stage in current context");
-                        struct scope gs = {NULL, NULL, &m->global, &m->nglobal};
-                        if ((r = do_arg(c, &gs, &m->global, &m->nglobal, &capg, in, true)))
+                        struct scope gs = {c, NULL, NULL, 0, &m->global, &m->nglobal, 0};
+                        if ((r = do_arg(c, &gs, 0, &m->global, &m->nglobal, &capg, in, true)))
                                 return r;
                         continue;
                 }
@@ -467,10 +550,11 @@ static int build(struct mctx *c) {
                 *slot = in;
                 if (node->kind == HULL_DF_ONBUILD)
                         continue; /* runs in a later build, with that build's scope */
-                struct scope s = {&st->env, &st->nenv, &st->args, &st->nargs};
+                struct scope s = {c, &st->env, &st->nenv, 2 * st->index + 1, &st->args, &st->nargs,
+                                  2 * st->index + 2};
                 switch (node->kind) {
                 case HULL_DF_ARG:
-                        if ((r = do_arg(c, &s, &st->args, &st->nargs, &capargs, in, false)))
+                        if ((r = do_arg(c, &s, 2 * st->index + 2, &st->args, &st->nargs, &capargs, in, false)))
                                 return r;
                         break;
                 case HULL_DF_ENV:
@@ -486,7 +570,7 @@ static int build(struct mctx *c) {
                         /* all pairs expand against the scope before the instruction (BuildKit) */
                         for (size_t k = 0; node->kind == HULL_DF_ENV && k < in->nkvs; k++) {
                                 struct hull_df_kv *kv = &in->kvs[k];
-                                if ((r = set_var(c, &st->env, &st->nenv, &capenv, kv->key_x, kv->value_x,
+                                if ((r = set_var(c, 2 * st->index + 1, &st->env, &st->nenv, &capenv, kv->key_x, kv->value_x,
                                                  kv->value_x_len, in)))
                                         return r;
                         }
@@ -580,8 +664,9 @@ int hull_df_model_build(struct hull_dockerfile *df, const struct hull_df_options
         for (size_t i = 0; i < df->nnodes; i++)
                 src_bytes += df->nodes[i].original.len;
         c = (struct mctx){m, df, &df->arena, opt, d,
-                          {HULL_MAX_EXPAND_FILE_STEPS, HULL_MAX_EXPAND_FILE_BYTES + 16 * src_bytes}};
+                          {HULL_MAX_EXPAND_FILE_STEPS, HULL_MAX_EXPAND_FILE_BYTES + 16 * src_bytes}, {NULL, 0, 0}};
         r = build(&c);
+        hull_free(c.vx.s);
         if (r)
                 return r;
         *ret = TAKE_PTR(m);

@@ -1,10 +1,12 @@
 /* finding.c - findings: severity names, storage, deterministic order. */
 #include "report/finding.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "basic/alloc.h"
 #include "basic/err.h"
 
 static const char *const severity_table[_HULL_SEV_MAX] = {
@@ -35,16 +37,22 @@ void hull_findings_init(struct hull_findings *f) {
 
 void hull_findings_release(struct hull_findings *f) {
         hull_arena_release(&f->arena);
-        f->v = NULL;
-        f->n = f->cap = 0;
+        memset(f, 0, sizeof(*f));
 }
 
 static const char *dup(struct hull_findings *f, const char *s, bool *bad) {
         if (!s)
                 return NULL;
+        size_t slot = ((uintptr_t)s >> 3) % ELEMENTSOF(f->interned);
+        if (f->interned[slot].src == s && strcmp(f->interned[slot].copy, s) == 0)
+                return f->interned[slot].copy;
         char *d = hull_arena_strdup(&f->arena, s);
-        if (!d)
+        if (!d) {
                 *bad = true;
+                return NULL;
+        }
+        f->interned[slot].src = s;
+        f->interned[slot].copy = d;
         return d;
 }
 

@@ -41,6 +41,11 @@ struct hull_findings {
         struct hull_arena arena;
         struct hull_finding *v;
         size_t n, cap;
+        /* strings passed again by the same pointer (a rule's id, title, fix)
+         * are copied once: a direct-mapped cache of source -> copy */
+        struct {
+                const char *src, *copy;
+        } interned[256];
 };
 
 void hull_findings_init(struct hull_findings *f);

@@ -119,29 +119,41 @@ static bool instr_configures(const struct hull_df_instr *in, size_t ncmds) {
         return false;
 }
 
+/* Per check: for each stage, the model index of its first instruction that
+ * turns recommends off (SIZE_MAX if none).  Computed once, so the check
+ * stays linear however many RUNs a stage has. */
+static size_t *first_conf;
+
 /* Recommends were turned off in apt's configuration before command ci of run. */
 static bool configured_before(const struct hull_lint_ctx *c, const struct hull_df_stage *s,
                               const struct hull_df_instr *run, size_t ci) {
-        const struct hull_df_stage *st = s;
+        size_t at = (size_t)(run - c->m->instrs);
 
-        for (size_t hops = 0; st && hops <= c->m->nstages; hops++) {
-                for (size_t i = 0; i < st->ninstrs; i++) {
-                        const struct hull_df_instr *in = st->instrs[i];
-                        if (in == run) {
-                                if (instr_configures(in, ci))
-                                        return true;
-                                break;
-                        }
-                        if (instr_configures(in, (size_t)-1))
-                                return true;
-                }
-                st = st->base_stage != HULL_DF_NO_STAGE ? &c->m->stages[st->base_stage] : NULL;
-                run = NULL;
+        if (instr_configures(run, ci))
+                return true;
+        if (!first_conf)
+                return false;
+        if (first_conf[s->index] < at)
+                return true;
+        for (size_t hops = 0; s->base_stage != HULL_DF_NO_STAGE && hops <= c->m->nstages; hops++) {
+                s = &c->m->stages[s->base_stage];
+                if (first_conf[s->index] != SIZE_MAX)
+                        return true;
         }
         return false;
 }
 
 static void check(struct hull_lint_ctx *c) {
+        first_conf = hull_calloc(c->m->nstages + 1, sizeof(*first_conf));
+        for (size_t si = 0; first_conf && si < c->m->nstages; si++) {
+                const struct hull_df_stage *s = &c->m->stages[si];
+                first_conf[si] = SIZE_MAX;
+                for (size_t i = 0; i < s->ninstrs; i++)
+                        if (instr_configures(s->instrs[i], (size_t)-1)) {
+                                first_conf[si] = (size_t)(s->instrs[i] - c->m->instrs);
+                                break;
+                        }
+        }
         for (size_t si = 0; si < c->m->nstages; si++) {
                 const struct hull_df_stage *s = &c->m->stages[si];
                 const struct hull_df_instr *run;
@@ -165,6 +177,8 @@ static void check(struct hull_lint_ctx *c) {
                         }
                 }
         }
+        hull_free(first_conf);
+        first_conf = NULL;
 }
 
 const struct hull_rule hull_rule_HS1004 = {

@@ -199,6 +199,16 @@ static bool autoremoves(const struct hull_sh_cmd *cmd) {
                  hull_sh_has_option(cmd, 0, "autoremove")));
 }
 
+/* Per check: which RUNs (by index in the model) hold any command that can
+ * remove a package (a remove/purge/del, an autoremove, apt-mark auto).  Only
+ * those are searched for a removal, so checking is linear in the file, not
+ * quadratic (a file of 100,000 RUNs installing tools stays fast). */
+static bool *may_remove;
+
+static bool run_may_remove(const struct hull_lint_ctx *c, const struct hull_df_instr *run) {
+        return !may_remove || may_remove[run - c->m->instrs];
+}
+
 static bool run_removes(const struct hull_df_stage *s, const struct hull_df_instr *run, size_t from,
                         struct removal *r, bool *marked) {
         for (size_t k = from; run->sh && k < run->sh->ncmds; k++) {
@@ -219,12 +229,12 @@ static bool removed_later(struct hull_lint_ctx *c, size_t si, const struct hull_
         const struct hull_df_stage *s = &c->m->stages[si];
         bool after = false, marked = false;
 
-        if (run_removes(s, run, k + 1, r, &marked))
+        if (run_may_remove(c, run) && run_removes(s, run, k + 1, r, &marked))
                 return true;
         for (size_t i = 0; i < s->ninstrs; i++) {
                 if (s->instrs[i] == run)
                         after = true;
-                else if (after && s->instrs[i]->kind == HULL_DF_RUN &&
+                else if (after && s->instrs[i]->kind == HULL_DF_RUN && run_may_remove(c, s->instrs[i]) &&
                          run_removes(s, s->instrs[i], 0, r, &marked))
                         return true;
         }
@@ -233,7 +243,7 @@ static bool removed_later(struct hull_lint_ctx *c, size_t si, const struct hull_
                 if (!hull_lint_stage_is_final(c, sj))
                         continue;
                 for (size_t i = 0; i < t->ninstrs; i++)
-                        if (t->instrs[i]->kind == HULL_DF_RUN &&
+                        if (t->instrs[i]->kind == HULL_DF_RUN && run_may_remove(c, t->instrs[i]) &&
                             run_removes(t, t->instrs[i], 0, r, &marked))
                                 return true;
         }
@@ -314,6 +324,17 @@ static bool report_tool(void *ud, const char *t, size_t n, const struct hull_sh_
 }
 
 static void check(struct hull_lint_ctx *c) {
+        may_remove = hull_calloc(c->m->ninstrs + 1, sizeof(*may_remove));
+        for (size_t i = 0; may_remove && i < c->m->ninstrs; i++) {
+                const struct hull_df_instr *in = &c->m->instrs[i];
+                for (size_t k = 0; in->kind == HULL_DF_RUN && in->sh && k < in->sh->ncmds; k++) {
+                        const struct hull_sh_cmd *cmd = &in->sh->cmds[k];
+                        if (pm_of(cmd, false) || autoremoves(cmd) || hull_lint_cmd_sub_in(cmd, apt_mark, apt_auto)) {
+                                may_remove[i] = true;
+                                break;
+                        }
+                }
+        }
         for (size_t si = 0; si < c->m->nstages; si++) {
                 const struct hull_df_stage *s = &c->m->stages[si];
                 const struct hull_df_instr *run;
@@ -335,6 +356,8 @@ static void check(struct hull_lint_ctx *c) {
                         }
                 }
         }
+        hull_free(may_remove);
+        may_remove = NULL;
 }
 
 const struct hull_rule hull_rule_HS1011 = {
