@@ -20,8 +20,8 @@ mapfile -t files < <(tail -n +2 "$corpus/PROVENANCE.tsv" | cut -f1 | sed "s|^|$c
 echo "== whole corpus (${#files[@]} files), one process"
 /usr/bin/time -o "$out/h.time" -f "%e %U %S" "$hullscan" lint -f json -o "$out/hullscan.json" --fail-on critical "${files[@]}" 2>/dev/null
 /usr/bin/time -o "$out/t.time" -f "%e %U %S" "$trivy" config --skip-check-update --quiet -f json -o "$out/trivy.json" "$corpus" >/dev/null 2>&1
-read -r hw hu hs <"$out/h.time"
-read -r tw tu ts <"$out/t.time"
+read -r hw hu hs < <(tail -1 "$out/h.time")
+read -r tw tu ts < <(tail -1 "$out/t.time")
 awk -v hw="$hw" -v hu="$hu" -v hs="$hs" -v tw="$tw" -v tu="$tu" -v ts="$ts" 'BEGIN {
   printf "hullscan lint   %7.2f s wall  %7.2f s CPU\n", hw, hu+hs
   printf "trivy config    %7.2f s wall  %7.2f s CPU\n", tw, tu+ts

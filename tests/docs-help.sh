@@ -5,7 +5,7 @@
 set -u
 hullscan=${1:-./build/hullscan}
 mapfile -t cmds < <("$hullscan" --help | awk '/^commands:/{on=1;next} on&&/^    [a-z]/{print $1} on&&/^$/{on=0}')
-echo "1..${#cmds[@]}"
+echo "1..$(( ${#cmds[@]} + 1 ))"
 n=0; bad=0
 for c in "${cmds[@]}"; do
   n=$((n+1)); doc=docs/cli/hullscan-$c.md
@@ -15,4 +15,10 @@ for c in "${cmds[@]}"; do
   if [ "$want" = "$got" ]; then echo "ok $n - $c --help matches $doc"
   else echo "not ok $n - $c --help differs from $doc"; diff <(echo "$want") <(echo "$got") | sed 's/^/# /'; bad=1; fi
 done
+# the rule table in docs/rules/README.md is what `hullscan rules -f markdown` prints
+n=$((n+1))
+want=$(awk '/<!-- rules-table -->/{on=1;next} /<!-- \/rules-table -->/{on=0} on' docs/rules/README.md)
+got=$("$hullscan" rules --format markdown)
+if [ "$want" = "$got" ]; then echo "ok $n - docs/rules/README.md table matches hullscan rules"
+else echo "not ok $n - docs/rules/README.md table differs from hullscan rules --format markdown"; bad=1; fi
 exit $bad
