@@ -17,6 +17,8 @@
 #include "basic/alloc.h"
 #include "basic/diag.h"
 #include "basic/err.h"
+#include "cli/parse_options.h"
+#include "dockerfile/stages.h"
 
 /* Exit codes: docs/exit-codes.md. */
 enum hull_exit {
@@ -46,6 +48,11 @@ FILE *hull_out_open(const char *path);
 int hull_out_close(FILE *f, const char *path); /* exit code */
 /* Colour: only on a TTY, never when NO_COLOR is set (any value). */
 bool hull_use_color(FILE *f);
+
+/* --build-arg values: returns 0 and an array of l->n entries (free with
+ * hull_cli_build_args_free), or -1 after printing the error. */
+int hull_cli_build_args(const struct hull_strlist *l, struct hull_df_build_arg **ret);
+void hull_cli_build_args_free(struct hull_df_build_arg *v, size_t n);
 
 int cmd_help(int argc, const char **argv, struct hull_ctx *ctx);
 int cmd_lint(int argc, const char **argv, struct hull_ctx *ctx);

@@ -138,26 +138,6 @@ static const char *base_of(const char *path) {
         return slash ? slash + 1 : path;
 }
 
-/* --build-arg parsing is shared with `parse` (K=V, or K from the environment). */
-static int split_build_args(const struct hull_strlist *l, struct hull_df_build_arg **ret) {
-        struct hull_df_build_arg *v = calloc(l->n + 1, sizeof(*v));
-        if (!v)
-                return -1;
-        for (size_t i = 0; i < l->n; i++) {
-                const char *eq = strchr(l->v[i], '=');
-                if (eq == l->v[i]) {
-                        hull_cli_error("invalid --build-arg '%s' (expected NAME=VALUE)", l->v[i]);
-                        for (size_t k = 0; k < i; k++)
-                                free((char *)v[k].name);
-                        free(v);
-                        return -1;
-                }
-                v[i].name = eq ? strndup(l->v[i], (size_t)(eq - l->v[i])) : strdup(l->v[i]);
-                v[i].value = eq ? eq + 1 : getenv(l->v[i]);
-        }
-        *ret = v;
-        return 0;
-}
 
 int cmd_lint(int argc, const char **argv, struct hull_ctx *ctx) {
         const char *format = "table", *output = NULL, *fail_on_s = "high", *severity_s = "info";
@@ -234,7 +214,7 @@ int cmd_lint(int argc, const char **argv, struct hull_ctx *ctx) {
                 rc = HULL_EXIT_USAGE;
                 goto done;
         }
-        if (split_build_args(&bargs, &ba) < 0) {
+        if (hull_cli_build_args(&bargs, &ba) < 0) {
                 rc = HULL_EXIT_USAGE;
                 goto done;
         }
@@ -380,10 +360,7 @@ done:
         hull_lint_settings_release(&set);
         paths_free(&files);
         paths_free(&checked);
-        if (ba)
-                for (size_t i = 0; i < bargs.n; i++)
-                        free((char *)ba[i].name);
-        free(ba);
+        hull_cli_build_args_free(ba, bargs.n);
         free(args);
         hull_strlist_release(&bargs);
         hull_strlist_release(&ignores);

@@ -20,44 +20,6 @@ static const char *const parse_usage[] = {
         NULL,
 };
 
-/* --build-arg K=V (or K: value from the environment, as docker build does) */
-static int parse_build_args(const struct hull_strlist *l, struct hull_df_build_arg **ret) {
-        struct hull_df_build_arg *v = calloc(l->n + 1, sizeof(*v));
-        if (!v)
-                return -1;
-        for (size_t i = 0; i < l->n; i++) {
-                const char *eq = strchr(l->v[i], '=');
-                if (eq == l->v[i]) {
-                        hull_cli_error("invalid --build-arg '%s' (expected NAME=VALUE)", l->v[i]);
-                        free(v);
-                        return -1;
-                }
-                if (eq) {
-                        char *name = strndup(l->v[i], (size_t)(eq - l->v[i]));
-                        if (!name) {
-                                free(v);
-                                return -1;
-                        }
-                        v[i].name = name;
-                        v[i].value = eq + 1;
-                } else {
-                        v[i].name = strdup(l->v[i]);
-                        v[i].value = getenv(l->v[i]);
-                        if (!v[i].name) {
-                                free(v);
-                                return -1;
-                        }
-                }
-        }
-        *ret = v;
-        return 0;
-}
-
-static void free_build_args(struct hull_df_build_arg *v, size_t n) {
-        for (size_t i = 0; v && i < n; i++)
-                free((char *)v[i].name);
-        free(v);
-}
 
 /* JSON streams to the output as it is written */
 static int write_out(void *ud, const char *data, size_t len) {
@@ -99,7 +61,7 @@ int cmd_parse(int argc, const char **argv, struct hull_ctx *ctx) {
                 hull_strlist_release(&bargs);
                 return HULL_EXIT_USAGE;
         }
-        if (parse_build_args(&bargs, &ba) < 0) {
+        if (hull_cli_build_args(&bargs, &ba) < 0) {
                 free(args);
                 hull_strlist_release(&bargs);
                 return HULL_EXIT_USAGE;
@@ -182,7 +144,7 @@ int cmd_parse(int argc, const char **argv, struct hull_ctx *ctx) {
 done:
         hull_buf_release(&jb);
         free(args);
-        free_build_args(ba, bargs.n);
+        hull_cli_build_args_free(ba, bargs.n);
         hull_strlist_release(&bargs);
         return rc;
 }

@@ -1597,35 +1597,34 @@ static const char *base_name(const char *s, size_t len) {
 /* Option table: which options take a value.  A table with names == NULL is
  * only used through a wrapper. */
 struct opt_table {
-        const char *const *names;  /* basenames this table is for */
-        const char *shorts;        /* short options that take a value */
-        const char *const *longs;  /* long options that take a value */
+        const char *const *names;   /* basenames this table is for */
+        struct hull_sh_optspec spec; /* which options take a value */
 };
 
 #define STRS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 /* Package managers (value-taking options only; flags need no entry). */
 static const struct opt_table tool_tables[] = {
-        {STRS("apt-get", "apt", "aptitude", "apt-cache"), "oatc",
-         STRS("option", "host-architecture", "target-release", "default-release", "config-file")},
-        {STRS("apk"), "XptQ",
+        {STRS("apt-get", "apt", "aptitude", "apt-cache"), {"oatc",
+         STRS("option", "host-architecture", "target-release", "default-release", "config-file")}},
+        {STRS("apk"), {"XptQ",
          STRS("repository", "root", "virtual", "repositories-file", "arch", "cache-dir", "keys-dir",
-              "progress-fd")},
-        {STRS("pip", "pip2", "pip3"), "rceiftC",
+              "progress-fd")}},
+        {STRS("pip", "pip2", "pip3"), {"rceiftC",
          STRS("requirement", "constraint", "editable", "index-url", "extra-index-url",
               "find-links", "target", "prefix", "root", "trusted-host", "platform",
               "python-version", "implementation", "abi", "src", "upgrade-strategy",
               "progress-bar", "cache-dir", "log", "proxy", "retries", "timeout", "exists-action",
-              "cert", "client-cert", "only-binary", "no-binary", "config-settings")},
-        {STRS("npm", "pnpm"), "w",
+              "cert", "client-cert", "only-binary", "no-binary", "config-settings")}},
+        {STRS("npm", "pnpm"), {"w",
          STRS("omit", "include", "prefix", "registry", "cache", "loglevel", "workspace", "tag",
-              "userconfig", "globalconfig", "only")},
-        {STRS("yum", "dnf", "microdnf", "tdnf"), "cxdeR",
+              "userconfig", "globalconfig", "only")}},
+        {STRS("yum", "dnf", "microdnf", "tdnf"), {"cxdeR",
          STRS("config", "installroot", "releasever", "enablerepo", "disablerepo", "repo",
               "repoid", "exclude", "setopt", "debuglevel", "errorlevel", "forcearch",
-              "disableplugin", "enableplugin", "downloaddir", "destdir", "color")},
-        {STRS("zypper"), "cRDCtr",
-         STRS("config", "root", "reposd-dir", "cache-dir", "type", "repo", "from")},
+              "disableplugin", "enableplugin", "downloaddir", "destdir", "color")}},
+        {STRS("zypper"), {"cRDCtr",
+         STRS("config", "root", "reposd-dir", "cache-dir", "type", "repo", "from")}},
 };
 
 /* Is s (a tool name) like "pip3.11" for base "pip3"?  Version suffixes of
@@ -1661,30 +1660,30 @@ static const struct {
         struct opt_table opts;
 } wrappers[] = {
         [WR_SUDO] = {"sudo", HULL_SH_WRAP_SUDO, true,
-                     {NULL, "CDghprRtTUu",
+                     {NULL, {"CDghprRtTUu",
                       STRS("close-from", "chdir", "group", "host", "prompt", "chroot", "role",
-                           "type", "command-timeout", "other-user", "user")}},
-        [WR_DOAS] = {"doas", HULL_SH_WRAP_SUDO, false, {NULL, "uC", STRS("user")}},
+                           "type", "command-timeout", "other-user", "user")}}},
+        [WR_DOAS] = {"doas", HULL_SH_WRAP_SUDO, false, {NULL, {"uC", STRS("user")}}},
         [WR_ENV] = {"env", HULL_SH_WRAP_ENV, true,
-                    {NULL, "uC", STRS("unset", "chdir")}},
-        [WR_COMMAND] = {"command", HULL_SH_WRAP_COMMAND, false, {NULL, "", NULL}},
-        [WR_EXEC] = {"exec", HULL_SH_WRAP_EXEC, false, {NULL, "a", NULL}},
-        [WR_NOHUP] = {"nohup", HULL_SH_WRAP_NOHUP, false, {NULL, "", NULL}},
+                    {NULL, {"uC", STRS("unset", "chdir")}}},
+        [WR_COMMAND] = {"command", HULL_SH_WRAP_COMMAND, false, {NULL, {"", NULL}}},
+        [WR_EXEC] = {"exec", HULL_SH_WRAP_EXEC, false, {NULL, {"a", NULL}}},
+        [WR_NOHUP] = {"nohup", HULL_SH_WRAP_NOHUP, false, {NULL, {"", NULL}}},
         [WR_TIME] = {"time", HULL_SH_WRAP_TIME, false,
-                     {NULL, "fo", STRS("format", "output")}},
-        [WR_NICE] = {"nice", HULL_SH_WRAP_NICE, false, {NULL, "n", STRS("adjustment")}},
+                     {NULL, {"fo", STRS("format", "output")}}},
+        [WR_NICE] = {"nice", HULL_SH_WRAP_NICE, false, {NULL, {"n", STRS("adjustment")}}},
         [WR_XARGS] = {"xargs", HULL_SH_WRAP_XARGS, false,
-                      {NULL, "adEILnPs",
+                      {NULL, {"adEILnPs",
                        STRS("arg-file", "delimiter", "max-args", "max-procs", "max-chars",
-                            "process-slot-var")}},
-        [WR_EATMYDATA] = {"eatmydata", HULL_SH_WRAP_EATMYDATA, false, {NULL, "", NULL}},
+                            "process-slot-var")}}},
+        [WR_EATMYDATA] = {"eatmydata", HULL_SH_WRAP_EATMYDATA, false, {NULL, {"", NULL}}},
 };
 
-static bool takes_value_short(const struct opt_table *t, char c) {
+static bool takes_value_short(const struct hull_sh_optspec *t, char c) {
         return t && c && t->shorts && strchr(t->shorts, c);
 }
 
-static bool takes_value_long(const struct opt_table *t, const char *name, size_t n) {
+static bool takes_value_long(const struct hull_sh_optspec *t, const char *name, size_t n) {
         if (!t || !t->longs)
                 return false;
         for (const char *const *l = t->longs; *l; l++)
@@ -1706,7 +1705,7 @@ static bool is_assignment_text(const struct hull_sh_word *w) {
  * first word after them, or HULL_SH_NONE when the wrapper is a query
  * (`command -v`, `env -S`). */
 static size_t skip_wrapper_opts(const struct hull_sh_cmd *cmd, size_t i, enum wrapper wr) {
-        const struct opt_table *t = &wrappers[wr].opts;
+        const struct hull_sh_optspec *t = &wrappers[wr].opts.spec;
 
         while (i < cmd->argc) {
                 const struct hull_sh_word *w = &cmd->argv[i];
@@ -1856,14 +1855,19 @@ void hull_sh_args_init(struct hull_sh_args *it, const struct hull_sh_cmd *cmd) {
         hull_sh_cmd_resolve(cmd, &c);
         *it = (struct hull_sh_args){
                 .cmd = cmd,
-                .tool = c.argi < cmd->argc ? find_tool(c.name) : NULL,
+                .spec = c.argi < cmd->argc && find_tool(c.name) ? &find_tool(c.name)->spec : NULL,
                 .i = c.argi < cmd->argc ? c.argi + 1 : cmd->argc,
         };
 }
 
+void hull_sh_args_init_spec(struct hull_sh_args *it, const struct hull_sh_cmd *cmd, size_t first,
+                            const struct hull_sh_optspec *spec) {
+        *it = (struct hull_sh_args){.cmd = cmd, .spec = spec, .i = first};
+}
+
 bool hull_sh_args_next(struct hull_sh_args *it, struct hull_sh_arg *ret) {
         const struct hull_sh_cmd *cmd = it->cmd;
-        const struct opt_table *t = it->tool;
+        const struct hull_sh_optspec *t = it->spec;
 
         for (;;) {
                 const struct hull_sh_word *w;

@@ -196,15 +196,26 @@ struct hull_sh_arg {
         const struct hull_sh_word *word; /* the word holding the option or operand */
 };
 
+/* Which options of a tool take a value: short option letters, and long
+ * option names (NULL-terminated, may be NULL). */
+struct hull_sh_optspec {
+        const char *shorts;
+        const char *const *longs;
+};
+
 struct hull_sh_args {
         const struct hull_sh_cmd *cmd;
-        const void *tool; /* option table of the resolved command, NULL if none */
+        const struct hull_sh_optspec *spec; /* the resolved command's, NULL if none */
         size_t i;         /* next word */
         size_t ci;        /* next letter inside a cluster of short options, 0 if none */
         bool dashdash;    /* "--" seen */
 };
 
 void hull_sh_args_init(struct hull_sh_args *it, const struct hull_sh_cmd *cmd);
+/* The same for a tool shell.c has no table for: iterate from argv[first]
+ * with the caller's spec (clusters, -ovalue, --name=value and "--" as above). */
+void hull_sh_args_init_spec(struct hull_sh_args *it, const struct hull_sh_cmd *cmd, size_t first,
+                            const struct hull_sh_optspec *spec);
 /* Next option or operand; false at the end. */
 bool hull_sh_args_next(struct hull_sh_args *it, struct hull_sh_arg *ret);
 

@@ -34,20 +34,36 @@ const struct hull_rule *hull_rule_find(const char *id) {
         return NULL;
 }
 
+static void vreport(struct hull_lint_ctx *c, enum hull_severity sev, struct hull_pos pos, const char *fix,
+                    const char *fmt, va_list ap) _printf_(5, 0);
+
 void hull_lint_report(struct hull_lint_ctx *c, struct hull_pos pos, const char *fix, const char *fmt, ...) {
-        char msg[1024];
         va_list ap;
+        va_start(ap, fmt);
+        vreport(c, c->rule->severity, pos, fix, fmt, ap);
+        va_end(ap);
+}
+
+void hull_lint_report_severity(struct hull_lint_ctx *c, enum hull_severity sev, struct hull_pos pos,
+                               const char *fix, const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        vreport(c, sev, pos, fix, fmt, ap);
+        va_end(ap);
+}
+
+static void vreport(struct hull_lint_ctx *c, enum hull_severity sev, struct hull_pos pos, const char *fix,
+                    const char *fmt, va_list ap) {
+        char msg[1024];
 
         if (c->err)
                 return;
-        va_start(ap, fmt);
         vsnprintf(msg, sizeof(msg), fmt, ap);
-        va_end(ap);
         struct hull_finding f = {
                 .rule_id = c->rule->id,
                 .slug = c->rule->slug,
                 .title = c->rule->title,
-                .severity = c->rule->severity,
+                .severity = sev,
                 .message = msg,
                 .fix = fix ? fix : c->rule->fix,
                 .file = c->in->path,

@@ -80,6 +80,11 @@ struct hull_lint_ctx {
  * may be NULL for the rule's default fix.  The message is printf-style. */
 void hull_lint_report(struct hull_lint_ctx *c, struct hull_pos pos, const char *fix, const char *fmt, ...)
         _printf_(4, 5);
+/* The same with a severity other than the rule's default (a rule whose
+ * findings differ in gravity, e.g. HS1016: no .dockerignore vs secrets sent).
+ * Configured overrides still replace it. */
+void hull_lint_report_severity(struct hull_lint_ctx *c, enum hull_severity sev, struct hull_pos pos,
+                               const char *fix, const char *fmt, ...) _printf_(5, 6);
 
 /* The final stage (the target). */
 static inline const struct hull_df_stage *hull_lint_final(const struct hull_lint_ctx *c) {

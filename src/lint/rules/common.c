@@ -325,88 +325,6 @@ void hull_lint_each_cmd(struct hull_lint_ctx *c, const struct hull_df_stage *s,
         }
 }
 
-void hull_lint_opts_init(struct hull_lint_opts *it, const struct hull_sh_cmd *cmd, size_t first,
-                         const struct hull_lint_optspec *spec) {
-        *it = (struct hull_lint_opts){.cmd = cmd, .spec = spec, .i = first};
-}
-
-static bool opt_takes_long(const struct hull_lint_optspec *spec, const char *name, size_t n) {
-        for (const char *const *l = spec && spec->longs ? spec->longs : NULL; l && *l; l++)
-                if (strlen(*l) == n && memcmp(*l, name, n) == 0)
-                        return true;
-        return false;
-}
-
-bool hull_lint_opts_next(struct hull_lint_opts *it, struct hull_sh_arg *ret) {
-        const struct hull_sh_cmd *cmd = it->cmd;
-        const char *shorts = it->spec && it->spec->shorts ? it->spec->shorts : "";
-
-        for (;;) {
-                const struct hull_sh_word *w;
-                const char *s;
-
-                if (it->i >= cmd->argc)
-                        return false;
-                w = &cmd->argv[it->i];
-                s = w->text;
-                memset(ret, 0, sizeof(*ret));
-                ret->word = w;
-                if (it->ci) {
-                        char ch = s[it->ci++];
-                        ret->kind = HULL_SH_ARG_SHORT;
-                        ret->opt = ch;
-                        if (ch && strchr(shorts, ch)) {
-                                if (it->ci < w->len) {
-                                        ret->value = s + it->ci;
-                                        ret->value_len = w->len - it->ci;
-                                        it->i++;
-                                } else if (it->i + 1 < cmd->argc) {
-                                        ret->value = cmd->argv[it->i + 1].text;
-                                        ret->value_len = cmd->argv[it->i + 1].len;
-                                        it->i += 2;
-                                } else {
-                                        it->i++;
-                                }
-                                it->ci = 0;
-                        } else if (it->ci >= w->len) {
-                                it->ci = 0;
-                                it->i++;
-                        }
-                        return true;
-                }
-                if (it->dashdash || w->len < 2 || s[0] != '-') {
-                        ret->kind = HULL_SH_ARG_OPERAND;
-                        ret->value = s;
-                        ret->value_len = w->len;
-                        it->i++;
-                        return true;
-                }
-                if (s[1] == '-') {
-                        const char *eq;
-                        if (w->len == 2) {
-                                it->dashdash = true;
-                                it->i++;
-                                continue;
-                        }
-                        eq = memchr(s + 2, '=', w->len - 2);
-                        ret->kind = HULL_SH_ARG_LONG;
-                        ret->name = s + 2;
-                        ret->name_len = eq ? (size_t)(eq - s - 2) : w->len - 2;
-                        it->i++;
-                        if (eq) {
-                                ret->value = eq + 1;
-                                ret->value_len = w->len - (size_t)(eq + 1 - s);
-                        } else if (opt_takes_long(it->spec, ret->name, ret->name_len) &&
-                                   it->i < cmd->argc) {
-                                ret->value = cmd->argv[it->i].text;
-                                ret->value_len = cmd->argv[it->i].len;
-                                it->i++;
-                        }
-                        return true;
-                }
-                it->ci = 1;
-        }
-}
 
 bool hull_lint_arg_long_is(const struct hull_sh_arg *a, const char *s) {
         return a->kind == HULL_SH_ARG_LONG && strlen(s) == a->name_len &&
@@ -504,7 +422,7 @@ bool hull_lint_mode_bits(const char *text, size_t len, unsigned umask, unsigned 
         return true;
 }
 
-const struct hull_lint_optspec hull_lint_curl_opts = {
+const struct hull_sh_optspec hull_lint_curl_opts = {
         "AbcCdDeEFHKmoPQrtTuUwxXyYz",
         HULL_LINT_STRV("output", "header", "data", "data-binary", "data-raw", "data-urlencode",
                        "data-ascii", "user", "proxy-user", "request", "user-agent", "referer",
@@ -516,7 +434,7 @@ const struct hull_lint_optspec hull_lint_curl_opts = {
                        "proto", "proto-redir", "pinnedpubkey", "ciphers", "tls-max",
                        "expect100-timeout")};
 
-const struct hull_lint_optspec hull_lint_wget_opts = {
+const struct hull_sh_optspec hull_lint_wget_opts = {
         "oaeiBtOTwQPlARDXIU",
         HULL_LINT_STRV("output-document", "output-file", "append-output", "user-agent", "header",
                        "user", "password", "http-user", "http-password", "tries", "timeout",
@@ -525,17 +443,17 @@ const struct hull_lint_optspec hull_lint_wget_opts = {
                        "input-file", "execute", "level", "ftp-user", "ftp-password", "proxy-user",
                        "proxy-password", "http-passwd")};
 
-static const struct hull_lint_optspec chmod_opts = {"", HULL_LINT_STRV("reference")};
-static const struct hull_lint_optspec mkdir_opts = {"m", HULL_LINT_STRV("mode")};
-static const struct hull_lint_optspec install_opts = {
+static const struct hull_sh_optspec chmod_opts = {"", HULL_LINT_STRV("reference")};
+static const struct hull_sh_optspec mkdir_opts = {"m", HULL_LINT_STRV("mode")};
+static const struct hull_sh_optspec install_opts = {
         "mogtS",
         HULL_LINT_STRV("mode", "owner", "group", "target-directory", "suffix", "strip-program")};
 
 bool hull_lint_mode_cmd(const struct hull_sh_cmd *cmd, struct hull_lint_modecmd *ret) {
         struct hull_lint_modecmd m = {0};
-        struct hull_lint_opts it;
+        struct hull_sh_args it;
         struct hull_sh_arg a;
-        const struct hull_lint_optspec *spec;
+        const struct hull_sh_optspec *spec;
         struct hull_sh_call call;
         const char *name;
         size_t first;
@@ -557,8 +475,8 @@ bool hull_lint_mode_cmd(const struct hull_sh_cmd *cmd, struct hull_lint_modecmd 
         m.tool = is_chmod ? "chmod" : spec == &mkdir_opts ? "mkdir" : "install";
         m.directory = spec == &mkdir_opts;
         m.xargs = (call.wrappers & HULL_SH_WRAP_XARGS) != 0;
-        hull_lint_opts_init(&it, cmd, first, spec);
-        while (hull_lint_opts_next(&it, &a)) {
+        hull_sh_args_init_spec(&it, cmd, first, spec);
+        while (hull_sh_args_next(&it, &a)) {
                 if (a.kind == HULL_SH_ARG_OPERAND) {
                         if (is_chmod && !m.mode) {
                                 m.mode_word = a.word;
@@ -603,19 +521,19 @@ static bool rm_deletes(const struct hull_sh_word *op, const char *path) {
 }
 
 bool hull_lint_run_deletes(const struct hull_df_instr *run, size_t from, const char *path) {
-        static const struct hull_lint_optspec rm_opts = {"", NULL};
+        static const struct hull_sh_optspec rm_opts = {"", NULL};
 
         for (size_t k = from; run->sh && k < run->sh->ncmds; k++) {
                 const struct hull_sh_cmd *rm = &run->sh->cmds[k];
-                struct hull_lint_opts it;
+                struct hull_sh_args it;
                 struct hull_sh_arg a;
                 const char *name;
                 size_t first = hull_lint_cmd_args(rm, &name);
 
                 if (strcmp(name, "rm") != 0)
                         continue;
-                hull_lint_opts_init(&it, rm, first, &rm_opts);
-                while (hull_lint_opts_next(&it, &a))
+                hull_sh_args_init_spec(&it, rm, first, &rm_opts);
+                while (hull_sh_args_next(&it, &a))
                         if (a.kind == HULL_SH_ARG_OPERAND && rm_deletes(a.word, path))
                                 return true;
         }
@@ -789,27 +707,3 @@ const char *hull_lint_squeeze(const char *s, size_t n, char *buf, size_t size) {
         return buf;
 }
 
-void hull_lint_report_severity(struct hull_lint_ctx *c, enum hull_severity sev, struct hull_pos pos,
-                               const char *fix, const char *fmt, ...) {
-        char msg[1024];
-        va_list ap;
-
-        if (c->err)
-                return;
-        va_start(ap, fmt);
-        vsnprintf(msg, sizeof(msg), fmt, ap);
-        va_end(ap);
-        struct hull_finding f = {
-                .rule_id = c->rule->id,
-                .slug = c->rule->slug,
-                .title = c->rule->title,
-                .severity = sev,
-                .message = msg,
-                .fix = fix ? fix : c->rule->fix,
-                .file = c->in->path,
-                .line = pos.line,
-                .col = pos.col,
-                .end_line = pos.line,
-        };
-        c->err = hull_findings_add(c->out, &f);
-}

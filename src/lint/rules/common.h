@@ -117,29 +117,10 @@ typedef void hull_lint_cmd_fn(struct hull_lint_ctx *c, const struct hull_df_inst
 void hull_lint_each_cmd(struct hull_lint_ctx *c, const struct hull_df_stage *s,
                         hull_lint_cmd_fn *fn, void *ud);
 
-/* Options of a tool shell.h has no table for: which short options (shorts)
- * and long options (longs, NULL-terminated, may be NULL) take a value.  The
- * iterator works like hull_sh_args_next() (clusters, -ovalue, --name=value,
- * "--"), starting at argv[first]. */
-struct hull_lint_optspec {
-        const char *shorts;
-        const char *const *longs;
-};
-
-struct hull_lint_opts {
-        const struct hull_sh_cmd *cmd;
-        const struct hull_lint_optspec *spec;
-        size_t i, ci;
-        bool dashdash;
-};
-
 /* The value-taking options of curl and wget (the common ones). */
-extern const struct hull_lint_optspec hull_lint_curl_opts;
-extern const struct hull_lint_optspec hull_lint_wget_opts;
+extern const struct hull_sh_optspec hull_lint_curl_opts;
+extern const struct hull_sh_optspec hull_lint_wget_opts;
 
-void hull_lint_opts_init(struct hull_lint_opts *it, const struct hull_sh_cmd *cmd, size_t first,
-                         const struct hull_lint_optspec *spec);
-bool hull_lint_opts_next(struct hull_lint_opts *it, struct hull_sh_arg *ret);
 
 /* The long option's name equals s. */
 bool hull_lint_arg_long_is(const struct hull_sh_arg *a, const char *s);
@@ -218,9 +199,5 @@ bool hull_lint_only_refs(const char *raw, size_t n);
  * one space, cut to fit size with "..." at the end.  Returns buf. */
 const char *hull_lint_squeeze(const char *s, size_t n, char *buf, size_t size);
 
-/* hull_lint_report() with a severity of its own instead of the rule's (for
- * a rule whose findings differ in weight; configured overrides still win). */
-void hull_lint_report_severity(struct hull_lint_ctx *c, enum hull_severity sev, struct hull_pos pos,
-                               const char *fix, const char *fmt, ...) _printf_(5, 6);
 
 #endif

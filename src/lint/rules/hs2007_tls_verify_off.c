@@ -140,16 +140,16 @@ static void check_kvs(struct hull_lint_ctx *c, const struct hull_df_stage *s,
 
 /* ---- commands ------------------------------------------------------------- */
 
-static const struct hull_lint_optspec git_opts = {
+static const struct hull_sh_optspec git_opts = {
         "cC", HULL_LINT_STRV("git-dir", "work-tree", "namespace", "config-env", "super-prefix")};
-static const struct hull_lint_optspec git_config_opts = {
+static const struct hull_sh_optspec git_config_opts = {
         "f", HULL_LINT_STRV("file", "blob", "type", "default", "comment")};
-static const struct hull_lint_optspec git_clone_opts = {
+static const struct hull_sh_optspec git_clone_opts = {
         "cobuj",
         HULL_LINT_STRV("config", "origin", "branch", "upload-pack", "template", "reference",
                        "reference-if-able", "depth", "separate-git-dir", "jobs", "filter",
                        "shallow-since", "shallow-exclude", "server-option", "bundle-uri")};
-static const struct hull_lint_optspec plain_opts = {"", NULL};
+static const struct hull_sh_optspec plain_opts = {"", NULL};
 
 static bool name_is_pip(const char *name) {
         if (strncmp(name, "pip", 3) != 0)
@@ -180,12 +180,12 @@ static void check_git_kv(struct hull_lint_ctx *c, struct hull_pos pos, const cha
 
 static void check_git(struct hull_lint_ctx *c, struct hull_pos pos, const struct hull_sh_cmd *cmd,
                       size_t first) {
-        struct hull_lint_opts it;
+        struct hull_sh_args it;
         struct hull_sh_arg a;
         const struct hull_sh_word *sub = NULL;
 
-        hull_lint_opts_init(&it, cmd, first, &git_opts);
-        while (hull_lint_opts_next(&it, &a)) {
+        hull_sh_args_init_spec(&it, cmd, first, &git_opts);
+        while (hull_sh_args_next(&it, &a)) {
                 if (a.kind == HULL_SH_ARG_OPERAND) {
                         sub = a.word;
                         break;
@@ -196,16 +196,16 @@ static void check_git(struct hull_lint_ctx *c, struct hull_pos pos, const struct
         if (!sub)
                 return;
         if (hull_sh_word_is(sub, "clone")) {
-                hull_lint_opts_init(&it, cmd, it.i, &git_clone_opts);
-                while (hull_lint_opts_next(&it, &a))
+                hull_sh_args_init_spec(&it, cmd, it.i, &git_clone_opts);
+                while (hull_sh_args_next(&it, &a))
                         if ((a.kind == HULL_SH_ARG_SHORT && a.opt == 'c') ||
                             hull_lint_arg_long_is(&a, "config"))
                                 check_git_kv(c, pos, "clone -c", &a);
         } else if (hull_sh_word_is(sub, "config")) {
                 const struct hull_sh_word *ops[3];
                 size_t n = 0;
-                hull_lint_opts_init(&it, cmd, it.i, &git_config_opts);
-                while (hull_lint_opts_next(&it, &a) && n < 3)
+                hull_sh_args_init_spec(&it, cmd, it.i, &git_config_opts);
+                while (hull_sh_args_next(&it, &a) && n < 3)
                         if (a.kind == HULL_SH_ARG_OPERAND &&
                             !(n == 0 && hull_sh_word_is(a.word, "set")))
                                 ops[n++] = a.word;
@@ -219,11 +219,11 @@ static void check_git(struct hull_lint_ctx *c, struct hull_pos pos, const struct
 
 static void check_curl(struct hull_lint_ctx *c, struct hull_pos pos, const struct hull_sh_cmd *cmd,
                        size_t first) {
-        struct hull_lint_opts it;
+        struct hull_sh_args it;
         struct hull_sh_arg a;
 
-        hull_lint_opts_init(&it, cmd, first, &hull_lint_curl_opts);
-        while (hull_lint_opts_next(&it, &a))
+        hull_sh_args_init_spec(&it, cmd, first, &hull_lint_curl_opts);
+        while (hull_sh_args_next(&it, &a))
                 if ((a.kind == HULL_SH_ARG_SHORT && a.opt == 'k') ||
                     hull_lint_arg_long_is(&a, "insecure") ||
                     hull_lint_arg_long_is(&a, "proxy-insecure") ||
@@ -236,11 +236,11 @@ static void check_curl(struct hull_lint_ctx *c, struct hull_pos pos, const struc
 
 static void check_wget(struct hull_lint_ctx *c, struct hull_pos pos, const struct hull_sh_cmd *cmd,
                        size_t first) {
-        struct hull_lint_opts it;
+        struct hull_sh_args it;
         struct hull_sh_arg a;
 
-        hull_lint_opts_init(&it, cmd, first, &hull_lint_wget_opts);
-        while (hull_lint_opts_next(&it, &a))
+        hull_sh_args_init_spec(&it, cmd, first, &hull_lint_wget_opts);
+        while (hull_sh_args_next(&it, &a))
                 if (hull_lint_arg_long_is(&a, "no-check-certificate") ||
                     (hull_lint_arg_long_is(&a, "check-certificate") && a.value &&
                      (falsy(a.value, a.value_len) || eq_ci(a.value, a.value_len, "quiet")))) {
@@ -272,11 +272,11 @@ static void check_pip(struct hull_lint_ctx *c, struct hull_pos pos, const struct
 
 static void check_uv(struct hull_lint_ctx *c, struct hull_pos pos, const struct hull_sh_cmd *cmd,
                      size_t first) {
-        struct hull_lint_opts it;
+        struct hull_sh_args it;
         struct hull_sh_arg a;
 
-        hull_lint_opts_init(&it, cmd, first, &plain_opts);
-        while (hull_lint_opts_next(&it, &a))
+        hull_sh_args_init_spec(&it, cmd, first, &plain_opts);
+        while (hull_sh_args_next(&it, &a))
                 if (hull_lint_arg_long_is(&a, "trusted-host") ||
                     hull_lint_arg_long_is(&a, "allow-insecure-host")) {
                         hull_lint_report(c, pos, NULL, "uv %s skips TLS verification for a host",
@@ -298,13 +298,13 @@ static bool strict_ssl_key(const char *k, size_t n) {
 
 static void check_npm(struct hull_lint_ctx *c, struct hull_pos pos, const struct hull_sh_cmd *cmd,
                       size_t first, const char *name) {
-        struct hull_lint_opts it;
+        struct hull_sh_args it;
         struct hull_sh_arg a;
         const struct hull_sh_word *ops[4];
         size_t n = 0, k;
 
-        hull_lint_opts_init(&it, cmd, first, &plain_opts);
-        while (hull_lint_opts_next(&it, &a)) {
+        hull_sh_args_init_spec(&it, cmd, first, &plain_opts);
+        while (hull_sh_args_next(&it, &a)) {
                 if (a.kind == HULL_SH_ARG_LONG && a.value && strict_ssl_key(a.name, a.name_len) &&
                     falsy(a.value, a.value_len)) {
                         hull_lint_report(c, pos, NULL,

@@ -222,11 +222,11 @@ static struct hull_pos body_pos(const struct hull_df_instr *run, const struct hu
 /* curl -u user:password and friends. */
 static void check_curl(struct hull_lint_ctx *c, struct hull_pos pos, const struct hull_sh_cmd *cmd,
                        size_t first) {
-        struct hull_lint_opts it;
+        struct hull_sh_args it;
         struct hull_sh_arg a;
 
-        hull_lint_opts_init(&it, cmd, first, &hull_lint_curl_opts);
-        while (hull_lint_opts_next(&it, &a)) {
+        hull_sh_args_init_spec(&it, cmd, first, &hull_lint_curl_opts);
+        while (hull_sh_args_next(&it, &a)) {
                 const char *colon, *flag;
                 char u[48], p[8];
                 size_t ul;
@@ -256,11 +256,11 @@ static void check_wget(struct hull_lint_ctx *c, struct hull_pos pos, const struc
                        size_t first) {
         static const char *const names[] = {"password", "http-password", "http-passwd",
                                             "ftp-password", "proxy-password"};
-        struct hull_lint_opts it;
+        struct hull_sh_args it;
         struct hull_sh_arg a;
 
-        hull_lint_opts_init(&it, cmd, first, &hull_lint_wget_opts);
-        while (hull_lint_opts_next(&it, &a)) {
+        hull_sh_args_init_spec(&it, cmd, first, &hull_lint_wget_opts);
+        while (hull_sh_args_next(&it, &a)) {
                 char p[8];
                 if (a.kind != HULL_SH_ARG_LONG || !a.value ||
                     !literal_secret(c, a.value, a.value_len))
