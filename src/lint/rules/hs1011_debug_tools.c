@@ -184,7 +184,7 @@ static bool marks_auto(const struct hull_df_stage *s, const struct hull_df_instr
         hull_sh_cmd_resolve(cmd, &call);
         if (n == 1)
                 return (call.wrappers & HULL_SH_WRAP_XARGS) != 0;
-        for (size_t i = 1; i < n; i++)
+        for (size_t i = 1; i < n && i < ELEMENTSOF(ops); i++)
                 if (hull_sh_word_is(ops[i], ".*") || hull_sh_word_is(ops[i], "*") ||
                     hull_sh_word_is(ops[i], "~i"))
                         return true;
