@@ -125,12 +125,14 @@ int main(int argc, char **argv) {
                 t_json += t4 - t3;
         }
         double mb = (double)total * rounds / 1e6, nf = (double)nin * rounds;
-        printf("files %zu (%zu parsed, %zu rejected), %.2f MB, %d rounds, dump hash %016llx\n", nin, ok, bad,
-               (double)total / 1e6, rounds, (unsigned long long)hash);
+        printf("files %zu (%zu parsed, %zu rejected), %.2f MB, %d rounds, dump hash %016llx\n", nin,
+               ok, bad, (double)total / 1e6, rounds, (unsigned long long)hash);
         printf("%-9s %10s %12s %14s\n", "stage", "MB/s", "files/s", "x baseline");
         printf("%-9s %10.1f %12.0f %14s\n", "baseline", mb / t_base, nf / t_base, "1");
-        printf("%-9s %10.1f %12.0f %14.1f\n", "parse", mb / t_parse, nf / t_parse, t_parse / t_base);
-        printf("%-9s %10.1f %12.0f %14.1f\n", "model", mb / t_model, nf / t_model, t_model / t_base);
+        printf("%-9s %10.1f %12.0f %14.1f\n", "parse", mb / t_parse, nf / t_parse,
+               t_parse / t_base);
+        printf("%-9s %10.1f %12.0f %14.1f\n", "model", mb / t_model, nf / t_model,
+               t_model / t_base);
         printf("%-9s %10.1f %12.0f %14.1f\n", "json", mb / t_json, nf / t_json, t_json / t_base);
         (void)lines;
         for (size_t i = 0; i < nin; i++)

@@ -42,7 +42,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         /* a per-input budget, as a Dockerfile gets: keeps hostile inputs cheap
          * and exercises the budget path */
         struct hull_expand_budget budget = {1ul << 20, 8u << 20};
-        const struct hull_expand_env env = {vars, sizeof(vars) / sizeof(vars[0]), lookup, NULL, &budget};
+        const struct hull_expand_env env = {vars, sizeof(vars) / sizeof(vars[0]), lookup, NULL,
+                                            &budget};
         struct hull_arena a = HULL_ARENA_INIT;
         struct hull_expand_result res;
         struct hull_diag d1, d2;

@@ -34,13 +34,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (hull_lint_run(&in, &cfg, &out, &d) == 0) {
                 hull_findings_sort(&out);
                 for (size_t i = 0; i < out.n; i++)
-                        if (!out.v[i].rule_id || !out.v[i].message || out.v[i].line > df->end_line + 1)
+                        if (!out.v[i].rule_id || !out.v[i].message ||
+                            out.v[i].line > df->end_line + 1)
                                 abort(); /* a finding must point into the file */
-                struct hull_report_rule rr = {"HS2001", "non-root-user", "t", "r", "f", HULL_SEV_HIGH,
-                                              NULL, NULL, NULL};
+                struct hull_report_rule rr = {
+                        "HS2001", "non-root-user", "t", "r", "f", HULL_SEV_HIGH, NULL, NULL, NULL};
                 const char *files[] = {"Dockerfile"};
-                struct hull_report_meta meta = {"hullscan", "0", "lint", &rr, 1, files, 1, HULL_SEV_HIGH,
-                                                false, false};
+                struct hull_report_meta meta = {"hullscan", "0", "lint",        &rr,   1,
+                                                files,      1,   HULL_SEV_HIGH, false, false};
                 for (size_t f = 0; hull_formatters[f]; f++) {
                         struct hull_buf b = HULL_BUF_INIT((size_t)1 << 30);
                         (void)hull_formatters[f]->write(&b, &out, &meta);

@@ -59,7 +59,8 @@ int main(int argc, char **argv) {
         for (i = 1; i < argc; i++) {
                 struct stat st;
                 if (stat(argv[i], &st) < 0) {
-                        fprintf(stderr, "fuzz-replay: cannot stat '%s': %s\n", argv[i], strerror(errno));
+                        fprintf(stderr, "fuzz-replay: cannot stat '%s': %s\n", argv[i],
+                                strerror(errno));
                         return 1;
                 }
                 if (!S_ISDIR(st.st_mode)) {

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-static unsigned long fail_after;   /* 0 = never fail */
+static unsigned long fail_after; /* 0 = never fail */
 static unsigned long alloc_count;
 static int fail_env_read;
 

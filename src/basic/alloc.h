@@ -23,8 +23,11 @@ void hull_free(void *p);
 /* Reset the failure-injection counter (tests). n == 0 disables injection. */
 void hull_alloc_fail_after(unsigned long n);
 
+/* clang-format reads "new" as the C++ keyword and breaks the macro */
+/* clang-format off */
 #define new(t, n) ((t *)hull_malloc_multiply(sizeof(t), (n)))
 #define new0(t, n) ((t *)hull_calloc((n), sizeof(t)))
+/* clang-format on */
 
 static inline void *hull_malloc_multiply(size_t size, size_t n) {
         if (n != 0 && size > SIZE_MAX / n)
@@ -38,18 +41,18 @@ static inline void *hull_malloc_multiply(size_t size, size_t n) {
 #define _printf_(a, b) __attribute__((format(printf, a, b)))
 #define _noreturn_ __attribute__((noreturn))
 
-#define TAKE_PTR(p) __extension__ \
-        ({                                                                     \
-                __typeof__(p) _tp_ = (p);                                      \
-                (p) = NULL;                                                    \
-                _tp_;                                                          \
+#define TAKE_PTR(p)                                                                                \
+        __extension__({                                                                            \
+                __typeof__(p) _tp_ = (p);                                                          \
+                (p) = NULL;                                                                        \
+                _tp_;                                                                              \
         })
 
 /* DEFINE_TRIVIAL_CLEANUP_FUNC(struct foo *, foo_free) defines foo_freep(). */
-#define DEFINE_TRIVIAL_CLEANUP_FUNC(type, func)                                \
-        static inline void func##p(type *p) {                                  \
-                if (*p)                                                        \
-                        func(*p);                                              \
+#define DEFINE_TRIVIAL_CLEANUP_FUNC(type, func)                                                    \
+        static inline void func##p(type *p) {                                                      \
+                if (*p)                                                                            \
+                        func(*p);                                                                  \
         }
 
 static inline void hull_freep(void *p) {

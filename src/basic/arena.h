@@ -13,11 +13,12 @@ struct hull_arena_chunk;
 
 struct hull_arena {
         struct hull_arena_chunk *head;
-        size_t used;  /* bytes handed out, for the budget */
-        size_t max;   /* 0 = unlimited */
+        size_t used; /* bytes handed out, for the budget */
+        size_t max;  /* 0 = unlimited */
 };
 
-#define HULL_ARENA_INIT {NULL, 0, 0}
+#define HULL_ARENA_INIT                                                                            \
+        { NULL, 0, 0 }
 
 void hull_arena_init(struct hull_arena *a, size_t max);
 void hull_arena_release(struct hull_arena *a); /* frees all; a is reusable */

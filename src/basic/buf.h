@@ -16,7 +16,8 @@ struct hull_buf {
         size_t len, cap, max;
 };
 
-#define HULL_BUF_INIT(maxbytes) {NULL, 0, 0, (maxbytes)}
+#define HULL_BUF_INIT(maxbytes)                                                                    \
+        { NULL, 0, 0, (maxbytes) }
 
 void hull_buf_init(struct hull_buf *b, size_t max);
 void hull_buf_release(struct hull_buf *b);

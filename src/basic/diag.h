@@ -13,12 +13,12 @@
 #include "basic/alloc.h"
 
 struct hull_diag {
-        int code;           /* enum hull_err, HULL_OK when empty */
-        int saved_errno;    /* errno at the failure, 0 if none */
-        char file[512];     /* input name, "" if none */
-        unsigned line, col; /* 1-based; 0 when not applicable */
+        int code;                  /* enum hull_err, HULL_OK when empty */
+        int saved_errno;           /* errno at the failure, 0 if none */
+        char file[512];            /* input name, "" if none */
+        unsigned line, col;        /* 1-based; 0 when not applicable */
         unsigned long long offset; /* byte offset when line is 0; ~0 if none */
-        char msg[512];      /* lowercase, no final full stop (git) */
+        char msg[512];             /* lowercase, no final full stop (git) */
 };
 
 void hull_diag_init(struct hull_diag *d);

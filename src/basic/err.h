@@ -26,11 +26,11 @@ enum hull_err {
 const char *hull_strerror(int err);
 
 /* HULL_TRY(x): evaluate x, return its code from the caller when not HULL_OK. */
-#define HULL_TRY(x)                                                            \
-        do {                                                                   \
-                int _r_ = (x);                                                 \
-                if (_r_ != HULL_OK)                                            \
-                        return _r_;                                            \
+#define HULL_TRY(x)                                                                                \
+        do {                                                                                       \
+                int _r_ = (x);                                                                     \
+                if (_r_ != HULL_OK)                                                                \
+                        return _r_;                                                                \
         } while (0)
 
 #endif

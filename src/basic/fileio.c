@@ -11,7 +11,8 @@
 #include "basic/buf.h"
 #include "basic/err.h"
 
-int hull_read_file(const char *path, size_t max, char **ret_data, size_t *ret_len, struct hull_diag *d) {
+int hull_read_file(const char *path, size_t max, char **ret_data, size_t *ret_len,
+                   struct hull_diag *d) {
         _cleanup_(hull_buf_releasep) struct hull_buf b = HULL_BUF_INIT(max);
         bool is_stdin = strcmp(path, "-") == 0;
         struct stat st;
@@ -19,8 +20,8 @@ int hull_read_file(const char *path, size_t max, char **ret_data, size_t *ret_le
 
         fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
-                return hull_diag_errno(d, HULL_EIO, errno, is_stdin ? "<stdin>" : path, "cannot open '%s'",
-                                       path);
+                return hull_diag_errno(d, HULL_EIO, errno, is_stdin ? "<stdin>" : path,
+                                       "cannot open '%s'", path);
         if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
                 if (!is_stdin)
                         close(fd);
@@ -39,7 +40,8 @@ int hull_read_file(const char *path, size_t max, char **ret_data, size_t *ret_le
                         break;
                 r = hull_buf_put(&b, chunk, (size_t)n);
                 if (r == HULL_ELIMIT) {
-                        r = hull_diag_set(d, r, path, 0, 0, "'%s' is larger than %zu bytes", path, max);
+                        r = hull_diag_set(d, r, path, 0, 0, "'%s' is larger than %zu bytes", path,
+                                          max);
                         break;
                 }
                 if (r)

@@ -10,6 +10,7 @@
 
 #include "basic/diag.h"
 
-int hull_read_file(const char *path, size_t max, char **ret_data, size_t *ret_len, struct hull_diag *d);
+int hull_read_file(const char *path, size_t max, char **ret_data, size_t *ret_len,
+                   struct hull_diag *d);
 
 #endif

@@ -37,7 +37,8 @@ static void put(struct hull_json *j, const char *s, size_t n) {
 }
 
 static void newline(struct hull_json *j) {
-        static const char spaces[] = "                                                                ";
+        static const char spaces[] =
+                "                                                                ";
         if (!j->pretty)
                 return;
         put(j, "\n", 1);
@@ -121,15 +122,40 @@ static void string(struct hull_json *j, const char *s, size_t n) {
                 }
                 char e[6] = {'\\', 0};
                 switch (c) {
-                case '"': e[1] = '"'; put(j, e, 2); break;
-                case '\\': e[1] = '\\'; put(j, e, 2); break;
-                case '\n': e[1] = 'n'; put(j, e, 2); break;
-                case '\r': e[1] = 'r'; put(j, e, 2); break;
-                case '\t': e[1] = 't'; put(j, e, 2); break;
-                case '\b': e[1] = 'b'; put(j, e, 2); break;
-                case '\f': e[1] = 'f'; put(j, e, 2); break;
+                case '"':
+                        e[1] = '"';
+                        put(j, e, 2);
+                        break;
+                case '\\':
+                        e[1] = '\\';
+                        put(j, e, 2);
+                        break;
+                case '\n':
+                        e[1] = 'n';
+                        put(j, e, 2);
+                        break;
+                case '\r':
+                        e[1] = 'r';
+                        put(j, e, 2);
+                        break;
+                case '\t':
+                        e[1] = 't';
+                        put(j, e, 2);
+                        break;
+                case '\b':
+                        e[1] = 'b';
+                        put(j, e, 2);
+                        break;
+                case '\f':
+                        e[1] = 'f';
+                        put(j, e, 2);
+                        break;
                 default:
-                        e[1] = 'u'; e[2] = '0'; e[3] = '0'; e[4] = hex[c >> 4]; e[5] = hex[c & 15];
+                        e[1] = 'u';
+                        e[2] = '0';
+                        e[3] = '0';
+                        e[4] = hex[c >> 4];
+                        e[5] = hex[c & 15];
                         put(j, e, 6);
                 }
                 i++;

@@ -81,12 +81,21 @@ bool hull_rune_is_space(uint32_t c) {
         if (c < 0x80)
                 return ascii_space((unsigned char)c);
         switch (c) {
-        case '\t': case '\n': case '\v': case '\f': case '\r': case ' ':
-        case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029:
-        case 0x202F: case 0x205F: case 0x3000:
-                return true;
-        default:
-                return c >= 0x2000 && c <= 0x200A;
+        case '\t':
+        case '\n':
+        case '\v':
+        case '\f':
+        case '\r':
+        case ' ':
+        case 0x85:
+        case 0xA0:
+        case 0x1680:
+        case 0x2028:
+        case 0x2029:
+        case 0x202F:
+        case 0x205F:
+        case 0x3000: return true;
+        default: return c >= 0x2000 && c <= 0x200A;
         }
 }
 
@@ -161,11 +170,14 @@ int hull_go_quote(struct hull_buf *b, const char *s, size_t n) {
 
                 if (c == HULL_RUNE_ERROR && w == 1) {
                         unsigned char byte = (unsigned char)s[i];
-                        tmp[0] = '\\'; tmp[1] = 'x';
-                        tmp[2] = hex[byte >> 4]; tmp[3] = hex[byte & 15];
+                        tmp[0] = '\\';
+                        tmp[1] = 'x';
+                        tmp[2] = hex[byte >> 4];
+                        tmp[3] = hex[byte & 15];
                         tl = 4;
                 } else if (c == '"' || c == '\\') {
-                        tmp[0] = '\\'; tmp[1] = (char)c;
+                        tmp[0] = '\\';
+                        tmp[1] = (char)c;
                         tl = 2;
                 } else if (hull_rune_is_print(c)) {
                         if ((r = hull_buf_put(b, s + i, w)))
@@ -175,17 +187,39 @@ int hull_go_quote(struct hull_buf *b, const char *s, size_t n) {
                 } else {
                         tmp[0] = '\\';
                         switch (c) {
-                        case '\a': tmp[1] = 'a'; tl = 2; break;
-                        case '\b': tmp[1] = 'b'; tl = 2; break;
-                        case '\f': tmp[1] = 'f'; tl = 2; break;
-                        case '\n': tmp[1] = 'n'; tl = 2; break;
-                        case '\r': tmp[1] = 'r'; tl = 2; break;
-                        case '\t': tmp[1] = 't'; tl = 2; break;
-                        case '\v': tmp[1] = 'v'; tl = 2; break;
+                        case '\a':
+                                tmp[1] = 'a';
+                                tl = 2;
+                                break;
+                        case '\b':
+                                tmp[1] = 'b';
+                                tl = 2;
+                                break;
+                        case '\f':
+                                tmp[1] = 'f';
+                                tl = 2;
+                                break;
+                        case '\n':
+                                tmp[1] = 'n';
+                                tl = 2;
+                                break;
+                        case '\r':
+                                tmp[1] = 'r';
+                                tl = 2;
+                                break;
+                        case '\t':
+                                tmp[1] = 't';
+                                tl = 2;
+                                break;
+                        case '\v':
+                                tmp[1] = 'v';
+                                tl = 2;
+                                break;
                         default:
                                 if (c < 0x20 || c == 0x7F) {
                                         tmp[1] = 'x';
-                                        tmp[2] = hex[c >> 4]; tmp[3] = hex[c & 15];
+                                        tmp[2] = hex[c >> 4];
+                                        tmp[3] = hex[c & 15];
                                         tl = 4;
                                 } else if (c < 0x10000) {
                                         tmp[1] = 'u';

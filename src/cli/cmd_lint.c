@@ -35,8 +35,9 @@ static const char *const lint_usage[] = {
 /* Dockerfile-like names: Dockerfile, Dockerfile.*, Dockerfile-*, *.Dockerfile,
  * Containerfile, Containerfile.* (case-insensitive). */
 static bool dockerfile_name(const char *n) {
-        static const char *const pats[] = {"dockerfile", "dockerfile.*", "dockerfile-*", "*.dockerfile",
-                                           "containerfile", "containerfile.*", "containerfile-*"};
+        static const char *const pats[] = {"dockerfile",     "dockerfile.*",  "dockerfile-*",
+                                           "*.dockerfile",   "containerfile", "containerfile.*",
+                                           "containerfile-*"};
         for (size_t i = 0; i < ELEMENTSOF(pats); i++)
                 if (fnmatch(pats[i], n, FNM_CASEFOLD) == 0)
                         return !(fnmatch("*.dockerignore", n, FNM_CASEFOLD) == 0);
@@ -90,7 +91,8 @@ static int walk(const char *dir, struct paths *out, unsigned depth) {
         while ((de = readdir(d))) {
                 char path[PATH_MAX];
                 struct stat st;
-                if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") || !strcmp(de->d_name, ".git"))
+                if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+                    !strcmp(de->d_name, ".git"))
                         continue;
                 if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= sizeof(path))
                         continue;
@@ -138,29 +140,33 @@ static const char *base_of(const char *path) {
         return slash ? slash + 1 : path;
 }
 
-
 int cmd_lint(int argc, const char **argv, struct hull_ctx *ctx) {
         const char *format = "table", *output = NULL, *fail_on_s = "high", *severity_s = "info";
         const char *config_path = NULL, *target = NULL, *context = NULL, *platform = NULL;
         struct hull_strlist bargs = {0}, ignores = {0};
         bool quiet = false, no_color = false;
         const struct hull_option opts[] = {
-                HULL_OPT_LIST(0, "build-arg", &bargs, "K=V", "set a build-time variable (repeatable)"),
+                HULL_OPT_LIST(0, "build-arg", &bargs, "K=V",
+                              "set a build-time variable (repeatable)"),
                 HULL_OPT_STRING('c', "config", &config_path, "FILE",
                                 "configuration (default: .hullscan.yaml found upward)"),
                 HULL_OPT_STRING(0, "context", &context, "DIR",
-                                "build context for .dockerignore checks (default: the Dockerfile's directory)"),
+                                "build context for .dockerignore checks (default: the Dockerfile's "
+                                "directory)"),
                 HULL_OPT_STRING(0, "fail-on", &fail_on_s, "SEVERITY",
                                 "exit 1 when a finding is at least this severe (default high)"),
-                HULL_OPT_STRING('f', "format", &format, "FORMAT", "table (default), json, sarif, junit"),
+                HULL_OPT_STRING('f', "format", &format, "FORMAT",
+                                "table (default), json, sarif, junit"),
                 HULL_OPT_LIST(0, "ignore", &ignores, "ID", "do not run this rule (repeatable)"),
                 HULL_OPT_BOOL(0, "no-color", &no_color, "never colour the table"),
                 HULL_OPT_STRING('o', "output", &output, "FILE", "write the report to FILE"),
-                HULL_OPT_STRING(0, "platform", &platform, "OS/ARCH", "target platform (default linux/amd64)"),
+                HULL_OPT_STRING(0, "platform", &platform, "OS/ARCH",
+                                "target platform (default linux/amd64)"),
                 HULL_OPT_BOOL('q', "quiet", &quiet, "print nothing when there are no findings"),
                 HULL_OPT_STRING(0, "severity", &severity_s, "SEVERITY",
                                 "only report findings at least this severe (default info)"),
-                HULL_OPT_STRING(0, "target", &target, "STAGE", "the stage to check as final (default: the last)"),
+                HULL_OPT_STRING(0, "target", &target, "STAGE",
+                                "the stage to check as final (default: the last)"),
                 HULL_OPT_END(),
         };
         const char **args = NULL;
@@ -191,21 +197,24 @@ int cmd_lint(int argc, const char **argv, struct hull_ctx *ctx) {
         }
         fmt = hull_formatter_find(format);
         if (!fmt) {
-                hull_cli_error("unknown format '%s' (expected table, json, sarif or junit)", format);
+                hull_cli_error("unknown format '%s' (expected table, json, sarif or junit)",
+                               format);
                 rc = HULL_EXIT_USAGE;
                 goto done;
         }
         fail_on = hull_severity_from_string(fail_on_s);
         min_sev = hull_severity_from_string(severity_s);
         if (fail_on == _HULL_SEV_INVALID || min_sev == _HULL_SEV_INVALID) {
-                hull_cli_error("unknown severity '%s' (expected info, low, medium, high or critical)",
-                               fail_on == _HULL_SEV_INVALID ? fail_on_s : severity_s);
+                hull_cli_error(
+                        "unknown severity '%s' (expected info, low, medium, high or critical)",
+                        fail_on == _HULL_SEV_INVALID ? fail_on_s : severity_s);
                 rc = HULL_EXIT_USAGE;
                 goto done;
         }
         for (size_t i = 0; i < ignores.n; i++)
                 if (!hull_rule_find(ignores.v[i])) {
-                        hull_cli_error("unknown rule '%s' in --ignore; see 'hullscan rules'", ignores.v[i]);
+                        hull_cli_error("unknown rule '%s' in --ignore; see 'hullscan rules'",
+                                       ignores.v[i]);
                         rc = HULL_EXIT_USAGE;
                         goto done;
                 }
@@ -236,10 +245,11 @@ int cmd_lint(int argc, const char **argv, struct hull_ctx *ctx) {
         }
         /* configuration: --config, else .hullscan.yaml upward from the first file */
         {
-                _cleanup_free_ char *found = config_path ? NULL
-                                                          : hull_config_find(files.n && strcmp(files.v[0], "-")
-                                                                                     ? files.v[0]
-                                                                                     : ".");
+                _cleanup_free_ char *found =
+                        config_path
+                                ? NULL
+                                : hull_config_find(files.n && strcmp(files.v[0], "-") ? files.v[0]
+                                                                                      : ".");
                 const char *cp = config_path ? config_path : found;
                 struct hull_diag d;
                 hull_diag_init(&d);
@@ -271,7 +281,8 @@ int cmd_lint(int argc, const char **argv, struct hull_ctx *ctx) {
                         continue;
                 }
                 struct hull_df_options dopt = {ba, bargs.n, target, platform};
-                if (hull_df_parse(data, len, name, &df, &d) != 0 || hull_df_model_build(df, &dopt, &m, &d) != 0) {
+                if (hull_df_parse(data, len, name, &df, &d) != 0 ||
+                    hull_df_model_build(df, &dopt, &m, &d) != 0) {
                         e = hull_cli_diag(&d, data, len);
                         rc = rc > e ? rc : e;
                         continue;
@@ -320,9 +331,10 @@ int cmd_lint(int argc, const char **argv, struct hull_ctx *ctx) {
         }
         for (size_t i = 0; i < nrules; i++) {
                 const struct hull_rule *x = hull_rules[i];
-                rules[i] = (struct hull_report_rule){x->id, x->slug, x->title, x->rationale, x->fix,
-                                                     hull_lint_settings_severity(&set, x), NULL, x->hadolint,
-                                                     x->trivy};
+                rules[i] = (struct hull_report_rule){
+                        x->id,        x->slug,     x->title,
+                        x->rationale, x->fix,      hull_lint_settings_severity(&set, x),
+                        NULL,         x->hadolint, x->trivy};
         }
         f = hull_out_open(output);
         if (!f) {
@@ -338,7 +350,8 @@ int cmd_lint(int argc, const char **argv, struct hull_ctx *ctx) {
                 .files = (const char *const *)checked.v,
                 .nfiles = checked.n,
                 .fail_on = fail_on,
-                .color = !no_color && !output && strcmp(format, "table") == 0 && hull_use_color(stdout),
+                .color = !no_color && !output && strcmp(format, "table") == 0 &&
+                         hull_use_color(stdout),
                 .quiet = quiet,
         };
         r = fmt->write(&out, &all, &meta);

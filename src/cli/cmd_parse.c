@@ -20,7 +20,6 @@ static const char *const parse_usage[] = {
         NULL,
 };
 
-
 /* JSON streams to the output as it is written */
 static int write_out(void *ud, const char *data, size_t len) {
         return fwrite(data, 1, len, ud) == len ? HULL_OK : HULL_EIO;
@@ -30,12 +29,17 @@ int cmd_parse(int argc, const char **argv, struct hull_ctx *ctx) {
         const char *format = "json", *output = NULL, *target = NULL, *platform = NULL;
         struct hull_strlist bargs = {0};
         const struct hull_option opts[] = {
-                HULL_OPT_LIST(0, "build-arg", &bargs, "K=V", "set a build-time variable (repeatable)"),
-                HULL_OPT_STRING('f', "format", &format, "FORMAT",
-                                "json (AST and stage model, default) or buildkit (BuildKit's dump)"),
-                HULL_OPT_STRING('o', "output", &output, "FILE", "write to FILE instead of standard output"),
-                HULL_OPT_STRING(0, "platform", &platform, "OS/ARCH", "target platform (default linux/amd64)"),
-                HULL_OPT_STRING(0, "target", &target, "STAGE", "the stage to build (default: the last)"),
+                HULL_OPT_LIST(0, "build-arg", &bargs, "K=V",
+                              "set a build-time variable (repeatable)"),
+                HULL_OPT_STRING(
+                        'f', "format", &format, "FORMAT",
+                        "json (AST and stage model, default) or buildkit (BuildKit's dump)"),
+                HULL_OPT_STRING('o', "output", &output, "FILE",
+                                "write to FILE instead of standard output"),
+                HULL_OPT_STRING(0, "platform", &platform, "OS/ARCH",
+                                "target platform (default linux/amd64)"),
+                HULL_OPT_STRING(0, "target", &target, "STAGE",
+                                "the stage to build (default: the last)"),
                 HULL_OPT_END(),
         };
         const char **args = NULL;

@@ -20,8 +20,8 @@ static const char *or_dash(const char *s) {
 }
 
 static int write_table(struct hull_buf *b) {
-        HULL_TRY(hull_buf_printf(b, "%-7s %-21s %-9s %-21s %-18s %s\n", "ID", "CHECKLIST", "SEVERITY", "HADOLINT",
-                                 "TRIVY", "TITLE"));
+        HULL_TRY(hull_buf_printf(b, "%-7s %-21s %-9s %-21s %-18s %s\n", "ID", "CHECKLIST",
+                                 "SEVERITY", "HADOLINT", "TRIVY", "TITLE"));
         for (size_t i = 0; hull_rules[i]; i++) {
                 const struct hull_rule *r = hull_rules[i];
                 HULL_TRY(hull_buf_printf(b, "%-7s %-21s %-9s %-21s %-18s %s\n", r->id, r->slug,
@@ -36,9 +36,9 @@ static int write_markdown(struct hull_buf *b) {
                                   "| --- | --- | --- | --- | --- | --- |\n"));
         for (size_t i = 0; hull_rules[i]; i++) {
                 const struct hull_rule *r = hull_rules[i];
-                HULL_TRY(hull_buf_printf(b, "| [%s](%s.md) | `%s` | %s | %s | %s | %s |\n", r->id, r->id, r->slug,
-                                         hull_severity_to_string(r->severity), r->title, or_dash(r->hadolint),
-                                         or_dash(r->trivy)));
+                HULL_TRY(hull_buf_printf(b, "| [%s](%s.md) | `%s` | %s | %s | %s | %s |\n", r->id,
+                                         r->id, r->slug, hull_severity_to_string(r->severity),
+                                         r->title, or_dash(r->hadolint), or_dash(r->trivy)));
         }
         return HULL_OK;
 }
@@ -72,8 +72,10 @@ static int write_json(struct hull_buf *b) {
 int cmd_rules(int argc, const char **argv, struct hull_ctx *ctx) {
         const char *format = "table", *output = NULL;
         const struct hull_option opts[] = {
-                HULL_OPT_STRING('f', "format", &format, "FORMAT", "table (default), json or markdown"),
-                HULL_OPT_STRING('o', "output", &output, "FILE", "write to FILE instead of standard output"),
+                HULL_OPT_STRING('f', "format", &format, "FORMAT",
+                                "table (default), json or markdown"),
+                HULL_OPT_STRING('o', "output", &output, "FILE",
+                                "write to FILE instead of standard output"),
                 HULL_OPT_END(),
         };
         struct hull_buf b = HULL_BUF_INIT(1 << 24);

@@ -30,7 +30,8 @@ static void main_usage(FILE *f) {
         for (size_t i = 0; i < ELEMENTSOF(commands); i++)
                 fprintf(f, "    %-10s %s\n", commands[i].name, commands[i].summary);
         fprintf(f, "\nRun 'hullscan <command> --help' for a command's options.\n"
-                   "Exit codes: 0 clean, 1 findings at or above the threshold, 2 bad usage or bad input,\n"
+                   "Exit codes: 0 clean, 1 findings at or above the threshold, 2 bad usage or bad "
+                   "input,\n"
                    "3 internal error.\n");
 }
 

@@ -28,14 +28,11 @@ void hull_cli_warning(const char *fmt, ...) {
 
 int hull_exit_for(int err) {
         switch (err) {
-        case HULL_OK:
-                return HULL_EXIT_OK;
+        case HULL_OK: return HULL_EXIT_OK;
         case HULL_ENOMEM:
         case HULL_EINTERNAL:
-        case HULL_EDB:
-                return HULL_EXIT_INTERNAL;
-        default:
-                return HULL_EXIT_USAGE;
+        case HULL_EDB: return HULL_EXIT_INTERNAL;
+        default: return HULL_EXIT_USAGE;
         }
 }
 

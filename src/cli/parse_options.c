@@ -59,7 +59,8 @@ int hull_parse_options(int argc, const char **argv, const struct hull_option *op
                         const char *name = a + 2, *eq = strchr(name, '=');
                         size_t nl = eq ? (size_t)(eq - name) : strlen(name);
                         for (const struct hull_option *p = opts; p->type != HULL_OPT_TYPE_END; p++)
-                                if (strlen(p->long_name) == nl && strncmp(p->long_name, name, nl) == 0) {
+                                if (strlen(p->long_name) == nl &&
+                                    strncmp(p->long_name, name, nl) == 0) {
                                         o = p;
                                         break;
                                 }
@@ -69,7 +70,8 @@ int hull_parse_options(int argc, const char **argv, const struct hull_option *op
                         }
                         if (o->type == HULL_OPT_TYPE_BOOL) {
                                 if (eq) {
-                                        hull_cli_error("option '--%s' takes no value", o->long_name);
+                                        hull_cli_error("option '--%s' takes no value",
+                                                       o->long_name);
                                         goto fail;
                                 }
                                 *(bool *)o->value = true;
@@ -127,8 +129,8 @@ fail:
 void hull_usage(FILE *f, const char *const *usage, const struct hull_option *opts) {
         /* a line starting with a space continues the previous one */
         for (size_t i = 0; usage[i]; i++)
-                fprintf(f, "%s%s\n", i == 0 ? "usage: " : (usage[i][0] == ' ' ? "      " : "   or: "),
-                        usage[i]);
+                fprintf(f, "%s%s\n",
+                        i == 0 ? "usage: " : (usage[i][0] == ' ' ? "      " : "   or: "), usage[i]);
         fprintf(f, "\n");
         for (const struct hull_option *o = opts; o->type != HULL_OPT_TYPE_END; o++) {
                 char left[64];

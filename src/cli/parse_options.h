@@ -27,17 +27,21 @@ void hull_strlist_release(struct hull_strlist *l);
 
 struct hull_option {
         enum hull_opt_type type;
-        char short_name;       /* 0 for none */
+        char short_name; /* 0 for none */
         const char *long_name;
         void *value;
-        const char *argh;      /* placeholder in help: "FILE", "K=V" */
+        const char *argh; /* placeholder in help: "FILE", "K=V" */
         const char *help;
 };
 
-#define HULL_OPT_BOOL(s, l, v, h) {HULL_OPT_TYPE_BOOL, (s), (l), (v), NULL, (h)}
-#define HULL_OPT_STRING(s, l, v, a, h) {HULL_OPT_TYPE_STRING, (s), (l), (v), (a), (h)}
-#define HULL_OPT_LIST(s, l, v, a, h) {HULL_OPT_TYPE_LIST, (s), (l), (v), (a), (h)}
-#define HULL_OPT_END() {HULL_OPT_TYPE_END, 0, NULL, NULL, NULL, NULL}
+#define HULL_OPT_BOOL(s, l, v, h)                                                                  \
+        { HULL_OPT_TYPE_BOOL, (s), (l), (v), NULL, (h) }
+#define HULL_OPT_STRING(s, l, v, a, h)                                                             \
+        { HULL_OPT_TYPE_STRING, (s), (l), (v), (a), (h) }
+#define HULL_OPT_LIST(s, l, v, a, h)                                                               \
+        { HULL_OPT_TYPE_LIST, (s), (l), (v), (a), (h) }
+#define HULL_OPT_END()                                                                             \
+        { HULL_OPT_TYPE_END, 0, NULL, NULL, NULL, NULL }
 
 enum {
         HULL_PARSE_OPT_OK = 0,

@@ -1,6 +1,6 @@
 /* config.c - .hullscan.yaml, read with libyaml's document API.
  *
- * The file is small (HULL_MAX_CONFIG_BYTES), so the whole YAML document is
+ * The file is small (HULL_MAX_SETTINGS_BYTES), so the whole YAML document is
  * loaded, then walked against the schema in config.h.  Aliases are refused
  * (no billion-laughs expansion to worry about). */
 #include "config/config.h"
@@ -38,7 +38,8 @@ static void sync_cfg(struct hull_lint_settings *s) {
         s->cfg.nallow = s->nallow;
 }
 
-static int push_str(struct hull_lint_settings *s, const char ***v, size_t *n, size_t *cap, const char *str) {
+static int push_str(struct hull_lint_settings *s, const char ***v, size_t *n, size_t *cap,
+                    const char *str) {
         const char **slot = hull_arena_push(&s->arena, (void **)v, n, cap, sizeof(**v));
         if (!slot || !(*slot = hull_arena_strdup(&s->arena, str)))
                 return HULL_ENOMEM;
@@ -50,7 +51,8 @@ int hull_lint_settings_disable(struct hull_lint_settings *s, const char *id) {
         return push_str(s, &s->disabled, &s->ndisabled, &s->capdisabled, id) ? -1 : 0;
 }
 
-enum hull_severity hull_lint_settings_severity(const struct hull_lint_settings *s, const struct hull_rule *r) {
+enum hull_severity hull_lint_settings_severity(const struct hull_lint_settings *s,
+                                               const struct hull_rule *r) {
         enum hull_severity sev = r->severity;
         for (size_t i = 0; i < s->noverrides; i++)
                 if (strcasecmp(s->overrides[i].id, r->id) == 0)
@@ -88,7 +90,8 @@ static int str_list(struct loader *l, yaml_node_t *n, const char *key,
                 return each(l, n, scalar(n));
         if (n->type != YAML_SEQUENCE_NODE)
                 return at(l, n, "'%s' must be a list", key);
-        for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+        for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+             it++) {
                 yaml_node_t *e = yaml_document_get_node(l->doc, *it);
                 if (!e || e->type != YAML_SCALAR_NODE)
                         return at(l, e ? e : n, "'%s' entries must be strings", key);
@@ -118,7 +121,8 @@ static int add_allow(struct loader *l, yaml_node_t *n, const char *v) {
 static int severity_map(struct loader *l, yaml_node_t *n) {
         if (n->type != YAML_MAPPING_NODE)
                 return at(l, n, "'severity' must map rule ids to severities%s", NULL);
-        for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+        for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+             p++) {
                 yaml_node_t *k = yaml_document_get_node(l->doc, p->key);
                 yaml_node_t *v = yaml_document_get_node(l->doc, p->value);
                 const char *ks = scalar(k), *vs = scalar(v);
@@ -129,11 +133,13 @@ static int severity_map(struct loader *l, yaml_node_t *n) {
                         return at(l, k, "unknown rule '%s'", ks);
                 enum hull_severity sev = hull_severity_from_string(vs);
                 if (sev == _HULL_SEV_INVALID)
-                        return at(l, v ? v : k, "unknown severity '%s' (expected info, low, medium, high or critical)",
+                        return at(l, v ? v : k,
+                                  "unknown severity '%s' (expected info, low, medium, high or "
+                                  "critical)",
                                   vs ? vs : "");
-                struct hull_severity_override *o = hull_arena_push(&l->s->arena, (void **)&l->s->overrides,
-                                                                   &l->s->noverrides, &l->s->capoverrides,
-                                                                   sizeof(*o));
+                struct hull_severity_override *o =
+                        hull_arena_push(&l->s->arena, (void **)&l->s->overrides, &l->s->noverrides,
+                                        &l->s->capoverrides, sizeof(*o));
                 if (!o)
                         return HULL_ENOMEM;
                 o->id = r->id;
@@ -146,7 +152,8 @@ static int severity_map(struct loader *l, yaml_node_t *n) {
 static int lint_section(struct loader *l, yaml_node_t *n) {
         if (n->type != YAML_MAPPING_NODE)
                 return at(l, n, "'lint' must be a mapping%s", NULL);
-        for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+        for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+             p++) {
                 yaml_node_t *k = yaml_document_get_node(l->doc, p->key);
                 yaml_node_t *v = yaml_document_get_node(l->doc, p->value);
                 const char *ks = scalar(k);
@@ -162,22 +169,23 @@ static int lint_section(struct loader *l, yaml_node_t *n) {
                         HULL_TRY(str_list(l, v, ks, add_allow));
                 else
                         return at(l, k,
-                                  "unknown key 'lint.%s' (expected disable, severity, trusted-registries, allow-secrets)",
+                                  "unknown key 'lint.%s' (expected disable, severity, "
+                                  "trusted-registries, allow-secrets)",
                                   ks);
         }
         return HULL_OK;
 }
 
-int hull_config_load_data(struct hull_lint_settings *s, const char *data, size_t len, const char *name,
-                          struct hull_diag *d) {
+int hull_config_load_data(struct hull_lint_settings *s, const char *data, size_t len,
+                          const char *name, struct hull_diag *d) {
         yaml_parser_t parser;
         yaml_document_t doc;
         yaml_node_t *root;
         int r = HULL_OK;
 
-        if (len > HULL_MAX_CONFIG_BYTES)
-                return hull_diag_set(d, HULL_ELIMIT, name, 0, 0, "configuration larger than %u bytes",
-                                     HULL_MAX_CONFIG_BYTES);
+        if (len > HULL_MAX_SETTINGS_BYTES)
+                return hull_diag_set(d, HULL_ELIMIT, name, 0, 0,
+                                     "configuration larger than %u bytes", HULL_MAX_SETTINGS_BYTES);
         if (!yaml_parser_initialize(&parser))
                 return HULL_ENOMEM;
         yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
@@ -196,8 +204,8 @@ int hull_config_load_data(struct hull_lint_settings *s, const char *data, size_t
         } else if (root->type != YAML_MAPPING_NODE) {
                 r = at(&l, root, "the configuration must be a mapping (lint: ...)%s", NULL);
         } else {
-                for (yaml_node_pair_t *p = root->data.mapping.pairs.start; !r && p < root->data.mapping.pairs.top;
-                     p++) {
+                for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
+                     !r && p < root->data.mapping.pairs.top; p++) {
                         yaml_node_t *k = yaml_document_get_node(&doc, p->key);
                         yaml_node_t *v = yaml_document_get_node(&doc, p->value);
                         const char *ks = scalar(k);
@@ -220,7 +228,7 @@ int hull_config_load_file(struct hull_lint_settings *s, const char *path, struct
         _cleanup_free_ char *data = NULL;
         size_t len;
 
-        HULL_TRY(hull_read_file(path, HULL_MAX_CONFIG_BYTES, &data, &len, d));
+        HULL_TRY(hull_read_file(path, HULL_MAX_SETTINGS_BYTES, &data, &len, d));
         return hull_config_load_data(s, data, len, path, d);
 }
 
@@ -237,13 +245,14 @@ char *hull_config_find(const char *start_path) {
         }
         for (;;) {
                 char cand[PATH_MAX + sizeof(HULL_CONFIG_NAME) + 1];
-                snprintf(cand, sizeof(cand), "%s/%s", strcmp(dir, "/") ? dir : "", HULL_CONFIG_NAME);
+                snprintf(cand, sizeof(cand), "%s/%s", strcmp(dir, "/") ? dir : "",
+                         HULL_CONFIG_NAME);
                 if (stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
                         /* name it relative to the current directory when under it */
                         char cwd[PATH_MAX];
                         size_t cl;
-                        if (getcwd(cwd, sizeof(cwd)) && (cl = strlen(cwd)) > 1 && strncmp(cand, cwd, cl) == 0 &&
-                            cand[cl] == '/')
+                        if (getcwd(cwd, sizeof(cwd)) && (cl = strlen(cwd)) > 1 &&
+                            strncmp(cand, cwd, cl) == 0 && cand[cl] == '/')
                                 return strdup(cand + cl + 1);
                         return strdup(cand);
                 }

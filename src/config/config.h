@@ -22,7 +22,7 @@
 #include "lint/engine.h"
 
 #define HULL_CONFIG_NAME ".hullscan.yaml"
-#define HULL_MAX_CONFIG_BYTES (1024u * 1024)
+#define HULL_MAX_SETTINGS_BYTES (1024u * 1024)
 
 struct hull_lint_settings {
         struct hull_arena arena;
@@ -45,13 +45,14 @@ void hull_lint_settings_release(struct hull_lint_settings *s);
 /* Read path into s; returns a hull_err with d filled. */
 int hull_config_load_file(struct hull_lint_settings *s, const char *path, struct hull_diag *d);
 /* Data variant (fuzzing, tests): name is used in messages. */
-int hull_config_load_data(struct hull_lint_settings *s, const char *data, size_t len, const char *name,
-                          struct hull_diag *d);
+int hull_config_load_data(struct hull_lint_settings *s, const char *data, size_t len,
+                          const char *name, struct hull_diag *d);
 /* Find .hullscan.yaml in dir or its parents; returns a malloc'd path or NULL. */
 char *hull_config_find(const char *start_path);
 
 int hull_lint_settings_disable(struct hull_lint_settings *s, const char *id);
 /* The effective severity of rule r under s. */
-enum hull_severity hull_lint_settings_severity(const struct hull_lint_settings *s, const struct hull_rule *r);
+enum hull_severity hull_lint_settings_severity(const struct hull_lint_settings *s,
+                                               const struct hull_rule *r);
 
 #endif

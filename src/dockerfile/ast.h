@@ -59,10 +59,10 @@ struct hull_df_heredoc {
         struct hull_df_str name; /* terminator word, quotes removed; pos = the marker */
         const char *body;        /* raw body lines, each with its "\n"; tabs stripped for <<- */
         size_t body_len;
-        unsigned body_line;      /* line of the first body line */
-        int fd;                  /* leading digits of the marker (2<<EOF), -1 if none */
-        bool chomp;              /* <<- */
-        bool expand;             /* delimiter unquoted: $vars in the body expand */
+        unsigned body_line; /* line of the first body line */
+        int fd;             /* leading digits of the marker (2<<EOF), -1 if none */
+        bool chomp;         /* <<- */
+        bool expand;        /* delimiter unquoted: $vars in the body expand */
 };
 
 /* Where a piece of a logical line came from: bytes from off on were read at
@@ -74,21 +74,21 @@ struct hull_df_seg {
 
 struct hull_df_node {
         enum hull_df_kind kind;
-        struct hull_df_str cmd;     /* command word as written */
-        const char *cmd_lower;      /* lowercased (what the dump prints) */
-        struct hull_df_str *flags;  /* "--name=value" words, quotes and escapes removed */
+        struct hull_df_str cmd;    /* command word as written */
+        const char *cmd_lower;     /* lowercased (what the dump prints) */
+        struct hull_df_str *flags; /* "--name=value" words, quotes and escapes removed */
         size_t nflags;
         struct hull_df_str *values; /* BuildKit's value list (section 5.2 of FORMAT.md) */
         size_t nvalues;
-        bool json;                  /* arguments were in JSON (exec) form */
-        bool legacy_kv;             /* ENV/LABEL "key value" form (last value is "") */
-        struct hull_df_str args;    /* argument text after the flags, trimmed */
-        size_t args_off;            /* offset of args.s in the logical line (original) */
+        bool json;                      /* arguments were in JSON (exec) form */
+        bool legacy_kv;                 /* ENV/LABEL "key value" form (last value is "") */
+        struct hull_df_str args;        /* argument text after the flags, trimmed */
+        size_t args_off;                /* offset of args.s in the logical line (original) */
         const struct hull_df_seg *segs; /* offset -> source position map of the logical line */
         size_t nsegs;
-        struct hull_df_str original;/* the whole logical line (continuations joined) */
+        struct hull_df_str original;   /* the whole logical line (continuations joined) */
         unsigned start_line, end_line; /* end includes heredoc terminator lines */
-        struct hull_df_node *inner; /* ONBUILD's instruction, else NULL */
+        struct hull_df_node *inner;    /* ONBUILD's instruction, else NULL */
         struct hull_df_heredoc *heredocs;
         size_t nheredocs;
 };
@@ -116,9 +116,9 @@ struct hull_df_warning {
 };
 
 struct hull_dockerfile {
-        struct hull_arena arena;   /* owns everything below */
-        const char *name;          /* file name used in messages */
-        char escape;               /* '\\' or '`' */
+        struct hull_arena arena; /* owns everything below */
+        const char *name;        /* file name used in messages */
+        char escape;             /* '\\' or '`' */
         struct hull_df_node *nodes;
         size_t nnodes;
         struct hull_df_directive *directives;

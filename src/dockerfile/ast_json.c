@@ -54,7 +54,8 @@ static void shell(struct hull_json *j, const struct hull_sh_script *sh) {
         hull_json_obj_end(j);
 }
 
-static void node(struct hull_json *j, const struct hull_df_node *n, const struct hull_df_instr *in) {
+static void node(struct hull_json *j, const struct hull_df_node *n,
+                 const struct hull_df_instr *in) {
         hull_json_obj(j);
         hull_json_kstr(j, "instruction", n->cmd.s, n->cmd.len);
         hull_json_kcstr(j, "kind", n->cmd_lower);
@@ -119,7 +120,8 @@ static void node(struct hull_json *j, const struct hull_df_node *n, const struct
                                 if (kv->key_x)
                                         hull_json_kcstr(j, "key_expanded", kv->key_x);
                                 if (kv->value_x)
-                                        hull_json_kstr(j, "value_expanded", kv->value_x, kv->value_x_len);
+                                        hull_json_kstr(j, "value_expanded", kv->value_x,
+                                                       kv->value_x_len);
                                 hull_json_obj_end(j);
                         }
                         hull_json_arr_end(j);
@@ -156,7 +158,8 @@ static void vars(struct hull_json *j, const char *key, const struct hull_df_var 
         hull_json_arr_end(j);
 }
 
-static void stage(struct hull_json *j, const struct hull_df_model *m, const struct hull_df_stage *s) {
+static void stage(struct hull_json *j, const struct hull_df_model *m,
+                  const struct hull_df_stage *s) {
         hull_json_obj(j);
         hull_json_kint(j, "index", (int64_t)s->index);
         hull_json_kcstr(j, "name", s->name);
@@ -207,7 +210,8 @@ static void stage(struct hull_json *j, const struct hull_df_model *m, const stru
         hull_json_obj_end(j);
 }
 
-void hull_df_write_json(struct hull_json *j, const struct hull_dockerfile *df, const struct hull_df_model *m) {
+void hull_df_write_json(struct hull_json *j, const struct hull_dockerfile *df,
+                        const struct hull_df_model *m) {
         char esc[2] = {df->escape, 0};
 
         hull_json_obj(j);

@@ -11,6 +11,7 @@
 
 #define HULL_PARSE_JSON_SCHEMA_VERSION 1
 
-void hull_df_write_json(struct hull_json *j, const struct hull_dockerfile *df, const struct hull_df_model *m);
+void hull_df_write_json(struct hull_json *j, const struct hull_dockerfile *df,
+                        const struct hull_df_model *m);
 
 #endif

@@ -1442,8 +1442,8 @@ static void charge(const struct xp *x) {
         b->steps -= x->steps_start - x->steps_left;
 }
 
-static int expand_word(struct xp *xx, struct hull_arena *a, const char *word, size_t len, char escape,
-                       unsigned flags, const struct hull_expand_env *env,
+static int expand_word(struct xp *xx, struct hull_arena *a, const char *word, size_t len,
+                       char escape, unsigned flags, const struct hull_expand_env *env,
                        struct hull_expand_result *ret, struct hull_diag *d) {
         struct sbuf out = {0};
 #define x (*xx)
@@ -1487,9 +1487,9 @@ int hull_expand_word(struct hull_arena *a, const char *word, size_t len, char es
         return r;
 }
 
-static int expand_words(struct xp *xx, struct hull_arena *a, const char *text, size_t len, char escape,
-                        unsigned flags, const struct hull_expand_env *env, char ***ret_words,
-                        size_t **ret_lens, size_t *ret_n, struct hull_diag *d) {
+static int expand_words(struct xp *xx, struct hull_arena *a, const char *text, size_t len,
+                        char escape, unsigned flags, const struct hull_expand_env *env,
+                        char ***ret_words, size_t **ret_lens, size_t *ret_n, struct hull_diag *d) {
         struct sbuf out = {0};
 #define x (*xx)
 

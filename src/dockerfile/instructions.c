@@ -56,10 +56,10 @@ static const struct fdecl *find_decl(enum hull_df_kind k, const char *name, size
         return NULL;
 }
 
-static int ierr(struct hull_dockerfile *df, struct hull_diag *d, struct hull_pos pos, const char *fmt,
-                const char *a, const char *b) _printf_(4, 0);
-static int ierr(struct hull_dockerfile *df, struct hull_diag *d, struct hull_pos pos, const char *fmt,
-                const char *a, const char *b) {
+static int ierr(struct hull_dockerfile *df, struct hull_diag *d, struct hull_pos pos,
+                const char *fmt, const char *a, const char *b) _printf_(4, 0);
+static int ierr(struct hull_dockerfile *df, struct hull_diag *d, struct hull_pos pos,
+                const char *fmt, const char *a, const char *b) {
         char msg[400];
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
@@ -75,7 +75,8 @@ static void upper(char *dst, size_t n, const char *s) {
         dst[i] = '\0';
 }
 
-const char *hull_df_instr_flag(const struct hull_df_instr *in, const char *name, bool *ret_present) {
+const char *hull_df_instr_flag(const struct hull_df_instr *in, const char *name,
+                               bool *ret_present) {
         const char *v = NULL;
         bool present = false;
 
@@ -112,13 +113,17 @@ static int parse_flags(struct hull_dockerfile *df, const struct hull_df_node *no
                         return ierr(df, d, f->pos, "unknown flag: %s", name, NULL);
                 for (size_t k = 0; k < in->nflags; k++)
                         if (decl->type != F_LIST && strcmp(in->flags[k].name, decl->name) == 0)
-                                return ierr(df, d, f->pos, "duplicate flag specified: %s", name, NULL);
+                                return ierr(df, d, f->pos, "duplicate flag specified: %s", name,
+                                            NULL);
                 if (decl->type == F_BOOL) {
                         if (eq && eq[1] == '\0')
-                                return ierr(df, d, f->pos, "missing a value on flag: %s", name, NULL);
-                        if (eq && strcasecmp(eq + 1, "true") != 0 && strcasecmp(eq + 1, "false") != 0)
-                                return ierr(df, d, f->pos, "expecting boolean value for flag %s, not: %s",
-                                            name, eq + 1);
+                                return ierr(df, d, f->pos, "missing a value on flag: %s", name,
+                                            NULL);
+                        if (eq && strcasecmp(eq + 1, "true") != 0 &&
+                            strcasecmp(eq + 1, "false") != 0)
+                                return ierr(df, d, f->pos,
+                                            "expecting boolean value for flag %s, not: %s", name,
+                                            eq + 1);
                 } else if (!eq) {
                         return ierr(df, d, f->pos, "missing a value on flag: %s", name, NULL);
                 }
@@ -162,8 +167,8 @@ static long double parse_duration(const char *s) {
                 static const struct {
                         const char *u;
                         long double ns;
-                } units[] = {{"ns", 1}, {"us", 1e3}, {"\xc2\xb5s", 1e3}, {"\xce\xbcs", 1e3},
-                             {"ms", 1e6}, {"s", 1e9}, {"m", 60e9}, {"h", 3600e9}};
+                } units[] = {{"ns", 1},   {"us", 1e3}, {"\xc2\xb5s", 1e3}, {"\xce\xbcs", 1e3},
+                             {"ms", 1e6}, {"s", 1e9},  {"m", 60e9},        {"h", 3600e9}};
                 size_t best = 0, bl = 0;
                 for (size_t i = 0; i < ELEMENTSOF(units); i++) {
                         size_t l = strlen(units[i].u);
@@ -185,31 +190,35 @@ static long double parse_duration(const char *s) {
 
 static int check_healthcheck(struct hull_dockerfile *df, const struct hull_df_node *node,
                              struct hull_df_instr *in, struct hull_diag *d) {
-        static const char *const durations[] = {"interval", "timeout", "start-period", "start-interval"};
+        static const char *const durations[] = {"interval", "timeout", "start-period",
+                                                "start-interval"};
 
         if (node->nvalues == 0)
-                return ierr(df, d, node->cmd.pos, "HEALTHCHECK requires at least one argument", NULL, NULL);
+                return ierr(df, d, node->cmd.pos, "HEALTHCHECK requires at least one argument",
+                            NULL, NULL);
         const char *typ = node->values[0].s;
         char up[32];
         upper(up, sizeof(up), typ);
         if (strcmp(up, "NONE") == 0) {
                 if (node->nvalues > 1 || in->nflags > 0)
-                        return ierr(df, d, node->cmd.pos, "HEALTHCHECK NONE takes no arguments", NULL, NULL);
+                        return ierr(df, d, node->cmd.pos, "HEALTHCHECK NONE takes no arguments",
+                                    NULL, NULL);
                 return HULL_OK;
         }
         if (strcmp(up, "CMD") != 0)
-                return ierr(df, d, node->values[0].pos, "Unknown type \"%s\" in HEALTHCHECK (try CMD)", typ,
-                            NULL);
+                return ierr(df, d, node->values[0].pos,
+                            "Unknown type \"%s\" in HEALTHCHECK (try CMD)", typ, NULL);
         if (node->nvalues < 2 || (node->nvalues == 2 && !node->json && node->values[1].len == 0))
-                return ierr(df, d, node->cmd.pos, "Missing command after HEALTHCHECK CMD", NULL, NULL);
+                return ierr(df, d, node->cmd.pos, "Missing command after HEALTHCHECK CMD", NULL,
+                            NULL);
         for (size_t i = 0; i < ELEMENTSOF(durations); i++) {
                 const char *v = hull_df_instr_flag(in, durations[i], NULL);
                 if (!v || !*v)
                         continue;
                 long double ns = parse_duration(v);
                 if (ns < 0 && !(ns == 0))
-                        return ierr(df, d, node->cmd.pos, "time: invalid duration \"%s\" for --%s", v,
-                                    durations[i]);
+                        return ierr(df, d, node->cmd.pos, "time: invalid duration \"%s\" for --%s",
+                                    v, durations[i]);
                 if (ns != 0 && ns < 1e6)
                         return ierr(df, d, node->cmd.pos, "Interval \"%s\" cannot be less than 1ms",
                                     durations[i], NULL);
@@ -219,11 +228,12 @@ static int check_healthcheck(struct hull_dockerfile *df, const struct hull_df_no
                 char *end;
                 long v = strtol(retries, &end, 10);
                 if (*end || end == retries)
-                        return ierr(df, d, node->cmd.pos, "strconv.ParseInt: parsing \"%s\": invalid syntax",
-                                    retries, NULL);
-                if (v < 0)
-                        return ierr(df, d, node->cmd.pos, "--retries cannot be negative (%s)", retries,
+                        return ierr(df, d, node->cmd.pos,
+                                    "strconv.ParseInt: parsing \"%s\": invalid syntax", retries,
                                     NULL);
+                if (v < 0)
+                        return ierr(df, d, node->cmd.pos, "--retries cannot be negative (%s)",
+                                    retries, NULL);
         }
         return HULL_OK;
 }
@@ -232,13 +242,14 @@ static bool valid_stage_name(const char *s) {
         if (!(*s >= 'a' && *s <= 'z'))
                 return false;
         for (s++; *s; s++)
-                if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' ||
-                      *s == '.'))
+                if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' ||
+                      *s == '_' || *s == '.'))
                         return false;
         return true;
 }
 
-static int fill_kvs(struct hull_dockerfile *df, const struct hull_df_node *node, struct hull_df_instr *in) {
+static int fill_kvs(struct hull_dockerfile *df, const struct hull_df_node *node,
+                    struct hull_df_instr *in) {
         size_t n;
 
         if (node->kind == HULL_DF_ARG) {
@@ -251,7 +262,8 @@ static int fill_kvs(struct hull_dockerfile *df, const struct hull_df_node *node,
                         struct hull_df_kv *kv = &in->kvs[in->nkvs++];
                         kv->key = *w;
                         if (eq) {
-                                kv->key.s = hull_arena_strndup(&df->arena, w->s, (size_t)(eq - w->s));
+                                kv->key.s =
+                                        hull_arena_strndup(&df->arena, w->s, (size_t)(eq - w->s));
                                 if (!kv->key.s)
                                         return HULL_ENOMEM;
                                 kv->key.len = (size_t)(eq - w->s);
@@ -288,18 +300,20 @@ int hull_df_instr_parse(struct hull_dockerfile *df, const struct hull_df_node *o
         in->stage = (size_t)-1;
         if (outer->kind == HULL_DF_ONBUILD) {
                 if (!outer->inner)
-                        return ierr(df, d, outer->cmd.pos, "ONBUILD requires at least one argument", NULL,
-                                    NULL);
+                        return ierr(df, d, outer->cmd.pos, "ONBUILD requires at least one argument",
+                                    NULL, NULL);
                 if (outer->nflags)
-                        return ierr(df, d, outer->flags[0].pos, "unknown flag: %s", outer->flags[0].s + 2,
-                                    NULL);
+                        return ierr(df, d, outer->flags[0].pos, "unknown flag: %s",
+                                    outer->flags[0].s + 2, NULL);
                 node = outer->inner;
                 upper(up, sizeof(up), node->cmd.s);
                 if (node->kind == HULL_DF_ONBUILD)
                         return ierr(df, d, node->cmd.pos,
-                                    "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed", NULL, NULL);
+                                    "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed", NULL,
+                                    NULL);
                 if (node->kind == HULL_DF_FROM || node->kind == HULL_DF_MAINTAINER)
-                        return ierr(df, d, node->cmd.pos, "%s isn't allowed as an ONBUILD trigger", up, NULL);
+                        return ierr(df, d, node->cmd.pos, "%s isn't allowed as an ONBUILD trigger",
+                                    up, NULL);
         }
         upper(up, sizeof(up), node->cmd.s);
         if (node->kind == HULL_DF_UNKNOWN)
@@ -310,12 +324,13 @@ int hull_df_instr_parse(struct hull_dockerfile *df, const struct hull_df_node *o
         switch (node->kind) {
         case HULL_DF_FROM: {
                 if (node->nvalues != 1 && node->nvalues != 3)
-                        return ierr(df, d, node->cmd.pos, "FROM requires either one or three arguments", NULL,
-                                    NULL);
+                        return ierr(df, d, node->cmd.pos,
+                                    "FROM requires either one or three arguments", NULL, NULL);
                 if (node->nvalues == 3) {
                         if (strcasecmp(node->values[1].s, "as") != 0)
                                 return ierr(df, d, node->values[1].pos,
-                                            "Syntax error - FROM expects 'AS' as the second argument, got %s",
+                                            "Syntax error - FROM expects 'AS' as the second "
+                                            "argument, got %s",
                                             node->values[1].s, NULL);
                         char name[256];
                         snprintf(name, sizeof(name), "%s", node->values[2].s);
@@ -323,7 +338,8 @@ int hull_df_instr_parse(struct hull_dockerfile *df, const struct hull_df_node *o
                                 *p = (char)tolower((unsigned char)*p);
                         if (!valid_stage_name(name))
                                 return ierr(df, d, node->values[2].pos,
-                                            "invalid name for build stage: \"%s\", name can't start with a number or contain symbols",
+                                            "invalid name for build stage: \"%s\", name can't "
+                                            "start with a number or contain symbols",
                                             node->values[2].s, NULL);
                 }
                 break;
@@ -332,10 +348,12 @@ int hull_df_instr_parse(struct hull_dockerfile *df, const struct hull_df_node *o
         case HULL_DF_ADD:
                 if (node->nvalues < 2 && node->nheredocs == 0)
                         return ierr(df, d, node->cmd.pos,
-                                    "%s requires at least two arguments, but only one was provided. Destination could not be determined",
+                                    "%s requires at least two arguments, but only one was "
+                                    "provided. Destination could not be determined",
                                     up, NULL);
                 if (node->nvalues < 1)
-                        return ierr(df, d, node->cmd.pos, "%s requires at least one argument", up, NULL);
+                        return ierr(df, d, node->cmd.pos, "%s requires at least one argument", up,
+                                    NULL);
                 break;
         case HULL_DF_ARG:
         case HULL_DF_ENV:
@@ -344,11 +362,13 @@ int hull_df_instr_parse(struct hull_dockerfile *df, const struct hull_df_node *o
         case HULL_DF_VOLUME:
         case HULL_DF_SHELL:
                 if (node->nvalues == 0)
-                        return ierr(df, d, node->cmd.pos, "%s requires at least one argument", up, NULL);
+                        return ierr(df, d, node->cmd.pos, "%s requires at least one argument", up,
+                                    NULL);
                 if (node->kind == HULL_DF_SHELL && !node->json)
-                        return ierr(df, d, node->cmd.pos, "SHELL requires the arguments to be in JSON form",
-                                    NULL, NULL);
-                if (node->kind == HULL_DF_ARG || node->kind == HULL_DF_ENV || node->kind == HULL_DF_LABEL)
+                        return ierr(df, d, node->cmd.pos,
+                                    "SHELL requires the arguments to be in JSON form", NULL, NULL);
+                if (node->kind == HULL_DF_ARG || node->kind == HULL_DF_ENV ||
+                    node->kind == HULL_DF_LABEL)
                         if ((r = fill_kvs(df, node, in)))
                                 return r;
                 if (node->kind == HULL_DF_ARG)
@@ -362,7 +382,8 @@ int hull_df_instr_parse(struct hull_dockerfile *df, const struct hull_df_node *o
         case HULL_DF_STOPSIGNAL:
         case HULL_DF_MAINTAINER:
                 if (node->nvalues != 1)
-                        return ierr(df, d, node->cmd.pos, "%s requires exactly one argument", up, NULL);
+                        return ierr(df, d, node->cmd.pos, "%s requires exactly one argument", up,
+                                    NULL);
                 break;
         case HULL_DF_HEALTHCHECK:
                 if ((r = check_healthcheck(df, node, in, d)))
@@ -373,8 +394,7 @@ int hull_df_instr_parse(struct hull_dockerfile *df, const struct hull_df_node *o
         case HULL_DF_RUN:
         case HULL_DF_ONBUILD:
         case HULL_DF_UNKNOWN:
-        case _HULL_DF_KIND_MAX:
-                break;
+        case _HULL_DF_KIND_MAX: break;
         }
         return HULL_OK;
 }

@@ -30,7 +30,7 @@ struct hull_df_kv {
         struct hull_df_str value; /* raw, quotes kept; .s NULL for an ARG without default */
         const char *value_x;      /* expanded (quotes removed) by the stage model; NULL if not */
         size_t value_x_len;
-        const char *key_x;        /* expanded key (ENV/LABEL keys expand too) */
+        const char *key_x; /* expanded key (ENV/LABEL keys expand too) */
 };
 
 struct hull_df_instr {

@@ -46,7 +46,7 @@ static bool is_re_space(unsigned char c) {
 /* ---- parse context -------------------------------------------------------- */
 
 struct seg {
-        size_t off;  /* offset in the logical buffer */
+        size_t off; /* offset in the logical buffer */
         unsigned line, col;
 };
 
@@ -57,8 +57,8 @@ struct ctx {
         const char *name;
         const char *data;
         size_t len;
-        size_t pos;         /* next physical line starts here */
-        unsigned lineno;    /* number of the last line read */
+        size_t pos;      /* next physical line starts here */
+        unsigned lineno; /* number of the last line read */
         char escape;
         bool directives_done;
         bool seen_syntax, seen_escape, seen_check;
@@ -70,10 +70,10 @@ struct ctx {
 };
 
 struct line {
-        const char *s;  /* start of the line (BOM removed) */
-        size_t len;     /* newline-trimmed length */
-        size_t rawlen;  /* with the newline */
-        unsigned no;    /* line number */
+        const char *s; /* start of the line (BOM removed) */
+        size_t len;    /* newline-trimmed length */
+        size_t rawlen; /* with the newline */
+        unsigned no;   /* line number */
 };
 
 static int perr(struct ctx *c, unsigned line, unsigned col, int code, const char *fmt, ...)
@@ -221,15 +221,18 @@ static int directive(struct ctx *c, const char *t, size_t n, unsigned line, unsi
                 c->escape = t[vs];
                 c->df->escape = t[vs];
         }
-        return add_directive(c, seen == &c->seen_syntax ? "syntax"
-                                : seen == &c->seen_escape ? "escape" : "check",
+        return add_directive(c,
+                             seen == &c->seen_syntax   ? "syntax"
+                             : seen == &c->seen_escape ? "escape"
+                                                       : "check",
                              t + vs, ve - vs, line, textcol + (unsigned)vs);
 }
 
 /* ---- logical lines -------------------------------------------------------- */
 
 static int seg_add(struct ctx *c, unsigned line, unsigned col) {
-        struct seg *s = hull_arena_push(c->a, (void **)&c->segs, &c->nsegs, &c->capsegs, sizeof(*s));
+        struct seg *s =
+                hull_arena_push(c->a, (void **)&c->segs, &c->nsegs, &c->capsegs, sizeof(*s));
         if (!s)
                 return HULL_ENOMEM;
         s->off = c->logical.len;
@@ -251,7 +254,8 @@ static struct hull_pos pos_at(const struct ctx *c, size_t off) {
                 else
                         hi = mid;
         }
-        return (struct hull_pos){c->segs[lo].line, c->segs[lo].col + (unsigned)(off - c->segs[lo].off)};
+        return (struct hull_pos){c->segs[lo].line,
+                                 c->segs[lo].col + (unsigned)(off - c->segs[lo].off)};
 }
 
 /* Continuation test (section 4, step 3).  Returns the kept length and sets
@@ -291,7 +295,8 @@ struct strvec {
 };
 
 static int sv_add(struct ctx *c, struct strvec *sv, const char *s, size_t n, size_t off) {
-        struct hull_df_str *p = hull_arena_push(c->a, (void **)&sv->v, &sv->n, &sv->cap, sizeof(*p));
+        struct hull_df_str *p =
+                hull_arena_push(c->a, (void **)&sv->v, &sv->n, &sv->cap, sizeof(*p));
         if (!p)
                 return HULL_ENOMEM;
         return mkstr(c, p, s, n, off);
@@ -308,8 +313,8 @@ static int put_latin1(struct hull_buf *w, unsigned char b) {
 
 /* Scans leading --flags of line[0..n).  *ret_args is the offset where the
  * arguments start (n when the flags used up the text). */
-static int extract_flags(struct ctx *c, const char *line, size_t n, size_t base, struct strvec *flags,
-                         size_t *ret_args) {
+static int extract_flags(struct ctx *c, const char *line, size_t n, size_t base,
+                         struct strvec *flags, size_t *ret_args) {
         enum { IN_SPACES, IN_WORD, IN_QUOTE } phase = IN_SPACES;
         _cleanup_(hull_buf_releasep) struct hull_buf w = HULL_BUF_INIT(HULL_MAX_DF_LINE_BYTES * 4);
         bool blank_ok = false;
@@ -333,8 +338,10 @@ static int extract_flags(struct ctx *c, const char *line, size_t n, size_t base,
                         wstart = pos;
                 }
                 if ((phase == IN_WORD || phase == IN_QUOTE) && pos == n) {
-                        if (!(w.len == 2 && memcmp(w.data, "--", 2) == 0) && (blank_ok || w.len > 0))
-                                if ((r = sv_add(c, flags, w.data ? w.data : "", w.len, base + wstart)))
+                        if (!(w.len == 2 && memcmp(w.data, "--", 2) == 0) &&
+                            (blank_ok || w.len > 0))
+                                if ((r = sv_add(c, flags, w.data ? w.data : "", w.len,
+                                                base + wstart)))
                                         return r;
                         break;
                 }
@@ -418,7 +425,8 @@ static int parse_words(struct ctx *c, const char *s, size_t n, size_t base, stru
                 }
                 if ((phase == IN_WORD || phase == IN_QUOTE) && pos == n) {
                         if (blank_ok || w.len > 0)
-                                if ((r = sv_add(c, out, w.data ? w.data : "", w.len, base + wstart)))
+                                if ((r = sv_add(c, out, w.data ? w.data : "", w.len,
+                                                base + wstart)))
                                         return r;
                         break;
                 }
@@ -525,9 +533,9 @@ static int j_string(struct jp *p, struct hull_buf *w) {
                                 return -1;
                         ch = (unsigned char)p->s[p->i++];
                         switch (ch) {
-                        case '"': case '\\': case '/':
-                                u = ch;
-                                break;
+                        case '"':
+                        case '\\':
+                        case '/': u = ch; break;
                         case 'b': u = '\b'; break;
                         case 'f': u = '\f'; break;
                         case 'n': u = '\n'; break;
@@ -542,8 +550,10 @@ static int j_string(struct jp *p, struct hull_buf *w) {
                                         if (p->n - p->i >= 6 && p->s[p->i] == '\\' &&
                                             p->s[p->i + 1] == 'u') {
                                                 p->i += 2;
-                                                if (j_hex4(p, &u2) == 0 && u2 >= 0xDC00 && u2 < 0xE000) {
-                                                        u = 0x10000 + ((u - 0xD800) << 10) + (u2 - 0xDC00);
+                                                if (j_hex4(p, &u2) == 0 && u2 >= 0xDC00 &&
+                                                    u2 < 0xE000) {
+                                                        u = 0x10000 + ((u - 0xD800) << 10) +
+                                                            (u2 - 0xDC00);
                                                         break;
                                                 }
                                                 p->i = save;
@@ -553,8 +563,7 @@ static int j_string(struct jp *p, struct hull_buf *w) {
                                         u = HULL_RUNE_ERROR;
                                 }
                                 break;
-                        default:
-                                return -1;
+                        default: return -1;
                         }
                         if (w && put_rune(w, u))
                                 return -2;
@@ -563,8 +572,9 @@ static int j_string(struct jp *p, struct hull_buf *w) {
                 size_t width;
                 uint32_t r = hull_utf8_decode(p->s + p->i, p->n - p->i, &width);
                 if (w) {
-                        int e = (r == HULL_RUNE_ERROR && width == 1) ? put_rune(w, HULL_RUNE_ERROR)
-                                                                    : hull_buf_put(w, p->s + p->i, width);
+                        int e = (r == HULL_RUNE_ERROR && width == 1)
+                                        ? put_rune(w, HULL_RUNE_ERROR)
+                                        : hull_buf_put(w, p->s + p->i, width);
                         if (e)
                                 return -2;
                 }
@@ -666,7 +676,8 @@ static int j_value(struct jp *p) {
                                 p->i++;
                                 if (stack[depth - 1] == '{') {
                                         j_ws(p);
-                                        if (p->i >= p->n || p->s[p->i] != '"' || j_string(p, NULL) < 0)
+                                        if (p->i >= p->n || p->s[p->i] != '"' ||
+                                            j_string(p, NULL) < 0)
                                                 return -1;
                                         j_ws(p);
                                         if (p->i >= p->n || p->s[p->i] != ':')
@@ -773,7 +784,8 @@ struct hull_pos hull_df_node_pos(const struct hull_df_node *node, size_t off) {
                 else
                         hi = mid;
         }
-        return (struct hull_pos){node->segs[lo].line, node->segs[lo].col + (unsigned)(off - node->segs[lo].off)};
+        return (struct hull_pos){node->segs[lo].line,
+                                 node->segs[lo].col + (unsigned)(off - node->segs[lo].off)};
 }
 
 const char *hull_df_kind_name(enum hull_df_kind k) {
@@ -827,8 +839,8 @@ static int maybe_json(struct ctx *c, const char *s, size_t n, size_t base, struc
         if (r == 0)
                 return 0;
         for (size_t i = 0; i < nitems; i++) {
-                struct hull_df_str *p = hull_arena_push(c->a, (void **)&out->v, &out->n, &out->cap,
-                                                        sizeof(*p));
+                struct hull_df_str *p =
+                        hull_arena_push(c->a, (void **)&out->v, &out->n, &out->cap, sizeof(*p));
                 if (!p)
                         return -HULL_ENOMEM;
                 *p = items[i];
@@ -840,8 +852,8 @@ static int maybe_json(struct ctx *c, const char *s, size_t n, size_t base, struc
 static int parse_node(struct ctx *c, const char *line, size_t n, size_t base, unsigned start_line,
                       struct hull_df_node *node);
 
-static int node_values(struct ctx *c, struct hull_df_node *node, const char *s, size_t n, size_t base,
-                       unsigned line, struct strvec *vals) {
+static int node_values(struct ctx *c, struct hull_df_node *node, const char *s, size_t n,
+                       size_t base, unsigned line, struct strvec *vals) {
         int r;
 
         switch (node->kind) {
@@ -871,8 +883,7 @@ static int node_values(struct ctx *c, struct hull_df_node *node, const char *s, 
                 }
                 return split_blanks(c, s, n, base, vals);
         case HULL_DF_FROM:
-        case HULL_DF_EXPOSE:
-                return split_blanks(c, s, n, base, vals);
+        case HULL_DF_EXPOSE: return split_blanks(c, s, n, base, vals);
         case HULL_DF_USER:
         case HULL_DF_WORKDIR:
         case HULL_DF_MAINTAINER:
@@ -880,8 +891,7 @@ static int node_values(struct ctx *c, struct hull_df_node *node, const char *s, 
                 if (n == 0)
                         return HULL_OK;
                 return sv_add(c, vals, s, n, base);
-        case HULL_DF_ARG:
-                return parse_words(c, s, n, base, vals);
+        case HULL_DF_ARG: return parse_words(c, s, n, base, vals);
         case HULL_DF_ENV:
         case HULL_DF_LABEL: {
                 struct strvec words = {0};
@@ -902,7 +912,8 @@ static int node_values(struct ctx *c, struct hull_df_node *node, const char *s, 
                         while (j < n && is_ascii_blank((unsigned char)s[j]))
                                 j++;
                         node->legacy_kv = true;
-                        if ((r = sv_add(c, vals, s, i, base)) || (r = sv_add(c, vals, s + j, n - j, base + j)) ||
+                        if ((r = sv_add(c, vals, s, i, base)) ||
+                            (r = sv_add(c, vals, s + j, n - j, base + j)) ||
                             (r = sv_add(c, vals, "", 0, base + n)))
                                 return r;
                         return HULL_OK;
@@ -918,13 +929,15 @@ static int node_values(struct ctx *c, struct hull_df_node *node, const char *s, 
                                 snprintf(q, sizeof(q), "%s", b.data ? b.data : "");
                                 hull_buf_release(&b);
                                 return perr(c, line, wd->pos.col, HULL_EPARSE,
-                                            "Syntax error - can't find = in %s. Must be of the form: name=value",
+                                            "Syntax error - can't find = in %s. Must be of the "
+                                            "form: name=value",
                                             q);
                         }
                         size_t kl = (size_t)(eq - wd->s);
                         struct hull_df_str *p;
                         for (int t = 0; t < 3; t++) {
-                                p = hull_arena_push(c->a, (void **)&vals->v, &vals->n, &vals->cap, sizeof(*p));
+                                p = hull_arena_push(c->a, (void **)&vals->v, &vals->n, &vals->cap,
+                                                    sizeof(*p));
                                 if (!p)
                                         return HULL_ENOMEM;
                                 if (t == 0) {
@@ -978,8 +991,7 @@ static int node_values(struct ctx *c, struct hull_df_node *node, const char *s, 
                         return HULL_ENOMEM;
                 return parse_node(c, s, n, base, line, node->inner);
         case HULL_DF_UNKNOWN:
-        case _HULL_DF_KIND_MAX:
-                return sv_add(c, vals, "", 0, base);
+        case _HULL_DF_KIND_MAX: return sv_add(c, vals, "", 0, base);
         }
         return HULL_OK;
 }
@@ -1071,8 +1083,9 @@ static bool heredoc_words(struct ctx *c, const char *s, size_t n, struct strvec 
                             is_ascii_blank((unsigned char)s[i])) {
                                 while (i < n && is_ascii_blank((unsigned char)s[i]))
                                         i++;
-                        } else if (i >= 3 && s[i - 1] == '-' && s[i - 2] == '<' && s[i - 3] == '<' &&
-                                   i < n && is_ascii_blank((unsigned char)s[i])) {
+                        } else if (i >= 3 && s[i - 1] == '-' && s[i - 2] == '<' &&
+                                   s[i - 3] == '<' && i < n &&
+                                   is_ascii_blank((unsigned char)s[i])) {
                                 while (i < n && is_ascii_blank((unsigned char)s[i]))
                                         i++;
                         }
@@ -1132,7 +1145,8 @@ static bool heredoc_name(const char *s, size_t n, struct hull_buf *w, bool *quot
 static bool can_heredoc(const struct hull_df_node *node) {
         if (node->kind == HULL_DF_ONBUILD)
                 return node->inner && can_heredoc(node->inner);
-        return (node->kind == HULL_DF_RUN || node->kind == HULL_DF_COPY || node->kind == HULL_DF_ADD) &&
+        return (node->kind == HULL_DF_RUN || node->kind == HULL_DF_COPY ||
+                node->kind == HULL_DF_ADD) &&
                !node->json;
 }
 
@@ -1179,8 +1193,8 @@ static int read_heredocs(struct ctx *c, struct hull_df_node *node) {
                 if (ndocs >= HULL_MAX_DF_HEREDOCS)
                         return perr(c, node->start_line, node->cmd.pos.col, HULL_ELIMIT,
                                     "too many heredocs on one instruction");
-                struct hull_df_heredoc *h = hull_arena_push(c->a, (void **)&docs, &ndocs, &capdocs,
-                                                            sizeof(*h));
+                struct hull_df_heredoc *h =
+                        hull_arena_push(c->a, (void **)&docs, &ndocs, &capdocs, sizeof(*h));
                 if (!h)
                         return HULL_ENOMEM;
                 h->name.s = hull_arena_strndup(c->a, name.data, name.len);
@@ -1201,7 +1215,8 @@ static int read_heredocs(struct ctx *c, struct hull_df_node *node) {
         /* read the bodies, in order */
         for (size_t k = 0; k < ndocs; k++) {
                 struct hull_df_heredoc *h = &docs[k];
-                _cleanup_(hull_buf_releasep) struct hull_buf body = HULL_BUF_INIT(HULL_MAX_DOCKERFILE_BYTES);
+                _cleanup_(hull_buf_releasep) struct hull_buf body =
+                        HULL_BUF_INIT(HULL_MAX_DOCKERFILE_BYTES);
                 struct line l;
                 bool done = false;
 
@@ -1258,9 +1273,10 @@ static int add_warning(struct ctx *c, unsigned line, const char *msg) {
         return HULL_OK;
 }
 
-static int add_comment(struct ctx *c, const char *t, size_t n, unsigned line, unsigned col, bool cont) {
-        struct hull_df_comment *cm = hull_arena_push(c->a, (void **)&c->df->comments, &c->df->ncomments,
-                                                     &c->capcomments, sizeof(*cm));
+static int add_comment(struct ctx *c, const char *t, size_t n, unsigned line, unsigned col,
+                       bool cont) {
+        struct hull_df_comment *cm = hull_arena_push(
+                c->a, (void **)&c->df->comments, &c->df->ncomments, &c->capcomments, sizeof(*cm));
         size_t lead, end;
 
         if (!cm)
@@ -1303,7 +1319,8 @@ static int parse_all(struct ctx *c) {
                         continue;
                 hull_buf_reset(&c->logical);
                 c->nsegs = 0;
-                if ((r = seg_add(c, l.no, (unsigned)lead + 1)) || (r = hull_buf_put(&c->logical, t, keep)))
+                if ((r = seg_add(c, l.no, (unsigned)lead + 1)) ||
+                    (r = hull_buf_put(&c->logical, t, keep)))
                         return r;
                 unsigned end = l.no;
                 while (cont) {
@@ -1316,7 +1333,8 @@ static int parse_all(struct ctx *c) {
                                 return r;
                         if (is_comment_line(l.s, l.len)) {
                                 size_t cl = hull_utf8_space_prefix(l.s, l.len);
-                                if ((r = add_comment(c, l.s + cl, l.len - cl, l.no, (unsigned)cl + 1, true)))
+                                if ((r = add_comment(c, l.s + cl, l.len - cl, l.no,
+                                                     (unsigned)cl + 1, true)))
                                         return r;
                                 continue;
                         }
@@ -1331,8 +1349,8 @@ static int parse_all(struct ctx *c) {
                 }
                 if (nnodes >= HULL_MAX_DF_INSTRUCTIONS)
                         return perr(c, start, 1, HULL_ELIMIT, "too many instructions");
-                struct hull_df_node *node = hull_arena_push(c->a, (void **)&nodes, &nnodes, &capnodes,
-                                                            sizeof(*node));
+                struct hull_df_node *node =
+                        hull_arena_push(c->a, (void **)&nodes, &nnodes, &capnodes, sizeof(*node));
                 if (!node)
                         return HULL_ENOMEM;
                 node->start_line = start;
@@ -1342,15 +1360,16 @@ static int parse_all(struct ctx *c) {
                         if (!sg)
                                 return HULL_ENOMEM;
                         for (size_t k = 0; k < c->nsegs; k++)
-                                sg[k] = (struct hull_df_seg){c->segs[k].off, c->segs[k].line, c->segs[k].col};
+                                sg[k] = (struct hull_df_seg){c->segs[k].off, c->segs[k].line,
+                                                             c->segs[k].col};
                         node->segs = sg;
                         node->nsegs = c->nsegs;
                 }
                 if ((r = mkstr(c, &node->original, c->logical.data ? c->logical.data : "",
                                c->logical.len, 0)))
                         return r;
-                if ((r = parse_node(c, c->logical.data ? c->logical.data : "", c->logical.len, 0, start,
-                                    node)))
+                if ((r = parse_node(c, c->logical.data ? c->logical.data : "", c->logical.len, 0,
+                                    start, node)))
                         return r;
                 if (node->inner) {
                         node->inner->segs = node->segs;
@@ -1362,7 +1381,8 @@ static int parse_all(struct ctx *c) {
         if (r < 0)
                 return -r;
         if (nnodes == 0)
-                return perr(c, c->lineno ? c->lineno : 1, 1, HULL_EPARSE, "file with no instructions");
+                return perr(c, c->lineno ? c->lineno : 1, 1, HULL_EPARSE,
+                            "file with no instructions");
         c->df->nodes = nodes;
         c->df->nnodes = nnodes;
         c->df->start_line = nodes[0].start_line;

@@ -53,7 +53,7 @@ struct item {
 struct heredoc {
         const char *delim;
         size_t delim_len;
-        bool strip;            /* <<- */
+        bool strip; /* <<- */
         bool done;
         const char *body;
         size_t body_len, body_off;
@@ -74,18 +74,18 @@ struct parser {
         struct hull_diag *d;
         struct sbuf b;
         size_t pos;
-        char *tb;                   /* text being built (LIFO) */
+        char *tb; /* text being built (LIFO) */
         size_t tb_len, tb_cap;
-        struct item *items;         /* pieces of the commands being read (LIFO) */
+        struct item *items; /* pieces of the commands being read (LIFO) */
         size_t nitems, items_cap;
-        struct hull_sh_cmd *cmds;   /* finished commands */
+        struct hull_sh_cmd *cmds; /* finished commands */
         size_t ncmds, cmds_cap;
         struct heredoc *hds;
         size_t nhds, hds_cap;
         unsigned char frames[HULL_MAX_SHELL_DEPTH];
         size_t nframes;
-        unsigned nest;              /* recursion depth */
-        char *tblock;               /* arena block that word texts are packed into */
+        unsigned nest; /* recursion depth */
+        char *tblock;  /* arena block that word texts are packed into */
         size_t tblock_left;
         size_t mem, budget;
         bool incomplete, malformed;
@@ -95,34 +95,28 @@ struct parser {
 
 /* One command list: the top level, or the inside of $( ), ` `, <( ). */
 struct ctx {
-        size_t base;          /* p->nframes at entry: frames below are not ours */
-        unsigned depth;       /* depth of commands at base */
+        size_t base;    /* p->nframes at entry: frames below are not ours */
+        unsigned depth; /* depth of commands at base */
         bool subst;
-        bool rparen;          /* ends at an unmatched ) */
-        size_t last;          /* last command stored by this list, HULL_SH_NONE */
+        bool rparen; /* ends at an unmatched ) */
+        size_t last; /* last command stored by this list, HULL_SH_NONE */
         bool last_has_op;
-        bool pipe_pending;    /* the last operator was | or |& */
+        bool pipe_pending; /* the last operator was | or |& */
         size_t pipe_src;
-        bool after_op;        /* after && || | : a command must follow */
-        bool negate;          /* ! seen */
-        bool after_compound;  /* just after fi done esac } ): redirections are its */
+        bool after_op;       /* after && || | : a command must follow */
+        bool negate;         /* ! seen */
+        bool after_compound; /* just after fi done esac } ): redirections are its */
 };
 
-enum { /* scan_arith() results */
-        T_ARITH_OK, /* (( )) arithmetic, consumed */
-        T_ARITH_NO, /* really ( ( ) ): nothing consumed */
+enum {             /* scan_arith() results */
+       T_ARITH_OK, /* (( )) arithmetic, consumed */
+       T_ARITH_NO, /* really ( ( ) ): nothing consumed */
 };
 
 static const char *const op_names[_HULL_SH_OP_MAX] = {
-        [HULL_SH_OP_END] = "end",
-        [HULL_SH_OP_AND] = "&&",
-        [HULL_SH_OP_OR] = "||",
-        [HULL_SH_OP_SEMI] = ";",
-        [HULL_SH_OP_PIPE] = "|",
-        [HULL_SH_OP_PIPE_ERR] = "|&",
-        [HULL_SH_OP_BG] = "&",
-        [HULL_SH_OP_NEWLINE] = "nl",
-        [HULL_SH_OP_CASE_END] = ";;",
+        [HULL_SH_OP_END] = "end", [HULL_SH_OP_AND] = "&&",     [HULL_SH_OP_OR] = "||",
+        [HULL_SH_OP_SEMI] = ";",  [HULL_SH_OP_PIPE] = "|",     [HULL_SH_OP_PIPE_ERR] = "|&",
+        [HULL_SH_OP_BG] = "&",    [HULL_SH_OP_NEWLINE] = "nl", [HULL_SH_OP_CASE_END] = ";;",
 };
 
 const char *hull_sh_op_name(enum hull_sh_op op) {
@@ -281,8 +275,8 @@ static size_t continuation_at(const struct parser *p, size_t k) {
 }
 
 static bool is_meta(int c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '&' || c == '|' ||
-               c == '(' || c == ')' || c == '<' || c == '>';
+        return c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '&' || c == '|' || c == '(' ||
+               c == ')' || c == '<' || c == '>';
 }
 
 /* Does a word end at pos+k? */
@@ -543,21 +537,13 @@ static int scan_ansi_c(struct parser *p, struct wstate *ws) {
                         int e = ch(p, 0);
                         p->pos++;
                         switch (e) {
-                        case 'n':
-                                c = '\n';
-                                break;
-                        case 't':
-                                c = '\t';
-                                break;
-                        case 'r':
-                                c = '\r';
-                                break;
+                        case 'n': c = '\n'; break;
+                        case 't': c = '\t'; break;
+                        case 'r': c = '\r'; break;
                         case '\\':
                         case '\'':
                         case '"':
-                        case '?':
-                                c = e;
-                                break;
+                        case '?': c = e; break;
                         default:
                                 HULL_TRY(tb_putc(p, '\\'));
                                 c = e;
@@ -707,8 +693,8 @@ enum {
 
 /* Scan one word at pos (which is not at a word end).  *ret_assign is set
  * when W_PREFIX is given and the word is NAME=value / NAME+=value. */
-static int scan_word(struct parser *p, const struct ctx *cx, unsigned flags, struct hull_sh_word *ret,
-                     bool *ret_assign) {
+static int scan_word(struct parser *p, const struct ctx *cx, unsigned flags,
+                     struct hull_sh_word *ret, bool *ret_assign) {
         size_t start = p->pos, tbase = p->tb_len, name_len = 0, eq_end = 0;
         struct wstate ws = {false, false};
         int eq = 0; /* 0: reading a name; 1: NAME= seen; -1: not an assignment */
@@ -843,8 +829,8 @@ struct redir_op {
 
 /* Longest first. */
 static const struct redir_op redir_ops[] = {
-        {"&>>", 3}, {"<<<", 3}, {"<<-", 3}, {"&>", 2}, {"<<", 2}, {"<&", 2}, {"<>", 2},
-        {">>", 2},  {">&", 2},  {">|", 2},  {"<", 1},  {">", 1},
+        {"&>>", 3}, {"<<<", 3}, {"<<-", 3}, {"&>", 2}, {"<<", 2}, {"<&", 2},
+        {"<>", 2},  {">>", 2},  {">&", 2},  {">|", 2}, {"<", 1},  {">", 1},
 };
 
 /* Copy items[ibase..] into a stored command. */
@@ -955,11 +941,10 @@ static int parse_redir(struct parser *p, const struct ctx *cx, size_t ndigits) {
         it->op = (unsigned char)i;
         it->fd = fd;
         it->off = off_at(p, off);
-        if (word_ends_at(p, 0) &&
-            !((ch(p, 0) == '<' || ch(p, 0) == '>') && ch(p, 1) == '(')) {
+        if (word_ends_at(p, 0) && !((ch(p, 0) == '<' || ch(p, 0) == '>') && ch(p, 1) == '(')) {
                 problem(p, at_eof(p), p->pos, "missing redirection target");
-                it->w = (struct hull_sh_word){.text = "", .raw = p->b.s + p->pos,
-                                              .off = off_at(p, p->pos)};
+                it->w = (struct hull_sh_word){
+                        .text = "", .raw = p->b.s + p->pos, .off = off_at(p, p->pos)};
                 return HULL_OK;
         }
         {
@@ -986,7 +971,8 @@ static int parse_redir(struct parser *p, const struct ctx *cx, size_t ndigits) {
 static void read_heredocs(struct parser *p) {
         size_t k;
 
-        for (k = p->b.hd_cursor > p->b.hd_first ? p->b.hd_cursor : p->b.hd_first; k < p->nhds; k++) {
+        for (k = p->b.hd_cursor > p->b.hd_first ? p->b.hd_cursor : p->b.hd_first; k < p->nhds;
+             k++) {
                 struct heredoc *h = &p->hds[k];
                 size_t body = p->pos;
                 if (h->done)
@@ -1101,8 +1087,11 @@ static int parse_simple(struct parser *p, struct ctx *cx) {
                         t[n] = '\0';
                         it = &p->items[p->nitems - 1];
                         it->kind = I_ARG;
-                        it->w = (struct hull_sh_word){.text = t, .len = n, .raw = p->b.s + s0,
-                                                      .raw_len = n, .off = off_at(p, s0)};
+                        it->w = (struct hull_sh_word){.text = t,
+                                                      .len = n,
+                                                      .raw = p->b.s + s0,
+                                                      .raw_len = n,
+                                                      .off = off_at(p, s0)};
                         p->pos += n;
                         continue;
                 }
@@ -1165,20 +1154,48 @@ static int parse_simple(struct parser *p, struct ctx *cx) {
 
 enum kw {
         KW_NONE,
-        KW_IF, KW_THEN, KW_ELSE, KW_ELIF, KW_FI,
-        KW_DO, KW_DONE, KW_WHILE, KW_UNTIL, KW_FOR, KW_SELECT,
-        KW_CASE, KW_ESAC, KW_LBRACE, KW_RBRACE, KW_BANG, KW_FUNCTION, KW_IN,
+        KW_IF,
+        KW_THEN,
+        KW_ELSE,
+        KW_ELIF,
+        KW_FI,
+        KW_DO,
+        KW_DONE,
+        KW_WHILE,
+        KW_UNTIL,
+        KW_FOR,
+        KW_SELECT,
+        KW_CASE,
+        KW_ESAC,
+        KW_LBRACE,
+        KW_RBRACE,
+        KW_BANG,
+        KW_FUNCTION,
+        KW_IN,
 };
 
 static const struct {
         const char *s;
         enum kw kw;
 } keywords[] = {
-        {"if", KW_IF},       {"then", KW_THEN},   {"else", KW_ELSE},       {"elif", KW_ELIF},
-        {"fi", KW_FI},       {"do", KW_DO},       {"done", KW_DONE},       {"while", KW_WHILE},
-        {"until", KW_UNTIL}, {"for", KW_FOR},     {"select", KW_SELECT},   {"case", KW_CASE},
-        {"esac", KW_ESAC},   {"{", KW_LBRACE},    {"}", KW_RBRACE},        {"!", KW_BANG},
-        {"function", KW_FUNCTION}, {"in", KW_IN},
+        {"if", KW_IF},
+        {"then", KW_THEN},
+        {"else", KW_ELSE},
+        {"elif", KW_ELIF},
+        {"fi", KW_FI},
+        {"do", KW_DO},
+        {"done", KW_DONE},
+        {"while", KW_WHILE},
+        {"until", KW_UNTIL},
+        {"for", KW_FOR},
+        {"select", KW_SELECT},
+        {"case", KW_CASE},
+        {"esac", KW_ESAC},
+        {"{", KW_LBRACE},
+        {"}", KW_RBRACE},
+        {"!", KW_BANG},
+        {"function", KW_FUNCTION},
+        {"in", KW_IN},
 };
 
 /* A reserved word at pos (unquoted, followed by a word end)? */
@@ -1304,23 +1321,13 @@ static int handle_keyword(struct parser *p, struct ctx *cx, enum kw kw, size_t k
 
         p->pos += kl;
         switch (kw) {
-        case KW_IF:
-                cx->after_compound = false;
-                return push_frame(p, F_IF);
+        case KW_IF: cx->after_compound = false; return push_frame(p, F_IF);
         case KW_WHILE:
-        case KW_UNTIL:
-                cx->after_compound = false;
-                return push_frame(p, F_LOOP);
+        case KW_UNTIL: cx->after_compound = false; return push_frame(p, F_LOOP);
         case KW_FOR:
-        case KW_SELECT:
-                cx->after_compound = false;
-                return parse_for(p, cx);
-        case KW_CASE:
-                cx->after_compound = false;
-                return parse_case(p, cx);
-        case KW_LBRACE:
-                cx->after_compound = false;
-                return push_frame(p, F_BRACE);
+        case KW_SELECT: cx->after_compound = false; return parse_for(p, cx);
+        case KW_CASE: cx->after_compound = false; return parse_case(p, cx);
+        case KW_LBRACE: cx->after_compound = false; return push_frame(p, F_BRACE);
         case KW_THEN:
         case KW_ELSE:
         case KW_ELIF:
@@ -1344,9 +1351,7 @@ static int handle_keyword(struct parser *p, struct ctx *cx, enum kw kw, size_t k
                 if (!pop_frame(p, cx, F_BRACE, F_BRACE, at))
                         problem(p, false, at, "} without {");
                 break;
-        case KW_BANG:
-                cx->negate = true;
-                return HULL_OK;
+        case KW_BANG: cx->negate = true; return HULL_OK;
         case KW_FUNCTION:
                 skip_blanks(p);
                 if (!word_ends_at(p, 0))
@@ -1356,8 +1361,7 @@ static int handle_keyword(struct parser *p, struct ctx *cx, enum kw kw, size_t k
                 cx->after_op = true;
                 return HULL_OK;
         case KW_IN:
-        case KW_NONE:
-                break;
+        case KW_NONE: break;
         }
         cx->after_compound = true;
         cx->after_op = false;
@@ -1597,7 +1601,7 @@ static const char *base_name(const char *s, size_t len) {
 /* Option table: which options take a value.  A table with names == NULL is
  * only used through a wrapper. */
 struct opt_table {
-        const char *const *names;   /* basenames this table is for */
+        const char *const *names;    /* basenames this table is for */
         struct hull_sh_optspec spec; /* which options take a value */
 };
 
@@ -1605,26 +1609,28 @@ struct opt_table {
 
 /* Package managers (value-taking options only; flags need no entry). */
 static const struct opt_table tool_tables[] = {
-        {STRS("apt-get", "apt", "aptitude", "apt-cache"), {"oatc",
-         STRS("option", "host-architecture", "target-release", "default-release", "config-file")}},
-        {STRS("apk"), {"XptQ",
-         STRS("repository", "root", "virtual", "repositories-file", "arch", "cache-dir", "keys-dir",
-              "progress-fd")}},
-        {STRS("pip", "pip2", "pip3"), {"rceiftC",
-         STRS("requirement", "constraint", "editable", "index-url", "extra-index-url",
-              "find-links", "target", "prefix", "root", "trusted-host", "platform",
-              "python-version", "implementation", "abi", "src", "upgrade-strategy",
-              "progress-bar", "cache-dir", "log", "proxy", "retries", "timeout", "exists-action",
-              "cert", "client-cert", "only-binary", "no-binary", "config-settings")}},
-        {STRS("npm", "pnpm"), {"w",
-         STRS("omit", "include", "prefix", "registry", "cache", "loglevel", "workspace", "tag",
-              "userconfig", "globalconfig", "only")}},
-        {STRS("yum", "dnf", "microdnf", "tdnf"), {"cxdeR",
-         STRS("config", "installroot", "releasever", "enablerepo", "disablerepo", "repo",
-              "repoid", "exclude", "setopt", "debuglevel", "errorlevel", "forcearch",
-              "disableplugin", "enableplugin", "downloaddir", "destdir", "color")}},
-        {STRS("zypper"), {"cRDCtr",
-         STRS("config", "root", "reposd-dir", "cache-dir", "type", "repo", "from")}},
+        {STRS("apt-get", "apt", "aptitude", "apt-cache"),
+         {"oatc",
+          STRS("option", "host-architecture", "target-release", "default-release", "config-file")}},
+        {STRS("apk"),
+         {"XptQ", STRS("repository", "root", "virtual", "repositories-file", "arch", "cache-dir",
+                       "keys-dir", "progress-fd")}},
+        {STRS("pip", "pip2", "pip3"),
+         {"rceiftC",
+          STRS("requirement", "constraint", "editable", "index-url", "extra-index-url",
+               "find-links", "target", "prefix", "root", "trusted-host", "platform",
+               "python-version", "implementation", "abi", "src", "upgrade-strategy", "progress-bar",
+               "cache-dir", "log", "proxy", "retries", "timeout", "exists-action", "cert",
+               "client-cert", "only-binary", "no-binary", "config-settings")}},
+        {STRS("npm", "pnpm"),
+         {"w", STRS("omit", "include", "prefix", "registry", "cache", "loglevel", "workspace",
+                    "tag", "userconfig", "globalconfig", "only")}},
+        {STRS("yum", "dnf", "microdnf", "tdnf"),
+         {"cxdeR", STRS("config", "installroot", "releasever", "enablerepo", "disablerepo", "repo",
+                        "repoid", "exclude", "setopt", "debuglevel", "errorlevel", "forcearch",
+                        "disableplugin", "enableplugin", "downloaddir", "destdir", "color")}},
+        {STRS("zypper"),
+         {"cRDCtr", STRS("config", "root", "reposd-dir", "cache-dir", "type", "repo", "from")}},
 };
 
 /* Is s (a tool name) like "pip3.11" for base "pip3"?  Version suffixes of
@@ -1649,33 +1655,44 @@ static const struct opt_table *find_tool(const char *name) {
 }
 
 enum wrapper {
-        WR_SUDO, WR_DOAS, WR_ENV, WR_COMMAND, WR_EXEC, WR_NOHUP, WR_TIME, WR_NICE, WR_XARGS,
+        WR_SUDO,
+        WR_DOAS,
+        WR_ENV,
+        WR_COMMAND,
+        WR_EXEC,
+        WR_NOHUP,
+        WR_TIME,
+        WR_NICE,
+        WR_XARGS,
         WR_EATMYDATA,
 };
 
 static const struct {
         const char *name;
         unsigned bit;
-        bool assigns;               /* NAME=value words follow the options */
+        bool assigns; /* NAME=value words follow the options */
         struct opt_table opts;
 } wrappers[] = {
-        [WR_SUDO] = {"sudo", HULL_SH_WRAP_SUDO, true,
-                     {NULL, {"CDghprRtTUu",
-                      STRS("close-from", "chdir", "group", "host", "prompt", "chroot", "role",
-                           "type", "command-timeout", "other-user", "user")}}},
+        [WR_SUDO] = {"sudo",
+                     HULL_SH_WRAP_SUDO,
+                     true,
+                     {NULL,
+                      {"CDghprRtTUu",
+                       STRS("close-from", "chdir", "group", "host", "prompt", "chroot", "role",
+                            "type", "command-timeout", "other-user", "user")}}},
         [WR_DOAS] = {"doas", HULL_SH_WRAP_SUDO, false, {NULL, {"uC", STRS("user")}}},
-        [WR_ENV] = {"env", HULL_SH_WRAP_ENV, true,
-                    {NULL, {"uC", STRS("unset", "chdir")}}},
+        [WR_ENV] = {"env", HULL_SH_WRAP_ENV, true, {NULL, {"uC", STRS("unset", "chdir")}}},
         [WR_COMMAND] = {"command", HULL_SH_WRAP_COMMAND, false, {NULL, {"", NULL}}},
         [WR_EXEC] = {"exec", HULL_SH_WRAP_EXEC, false, {NULL, {"a", NULL}}},
         [WR_NOHUP] = {"nohup", HULL_SH_WRAP_NOHUP, false, {NULL, {"", NULL}}},
-        [WR_TIME] = {"time", HULL_SH_WRAP_TIME, false,
-                     {NULL, {"fo", STRS("format", "output")}}},
+        [WR_TIME] = {"time", HULL_SH_WRAP_TIME, false, {NULL, {"fo", STRS("format", "output")}}},
         [WR_NICE] = {"nice", HULL_SH_WRAP_NICE, false, {NULL, {"n", STRS("adjustment")}}},
-        [WR_XARGS] = {"xargs", HULL_SH_WRAP_XARGS, false,
-                      {NULL, {"adEILnPs",
-                       STRS("arg-file", "delimiter", "max-args", "max-procs", "max-chars",
-                            "process-slot-var")}}},
+        [WR_XARGS] = {"xargs",
+                      HULL_SH_WRAP_XARGS,
+                      false,
+                      {NULL,
+                       {"adEILnPs", STRS("arg-file", "delimiter", "max-args", "max-procs",
+                                         "max-chars", "process-slot-var")}}},
         [WR_EATMYDATA] = {"eatmydata", HULL_SH_WRAP_EATMYDATA, false, {NULL, {"", NULL}}},
 };
 

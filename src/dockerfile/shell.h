@@ -45,11 +45,11 @@
 
 /* One shell word. */
 struct hull_sh_word {
-        const char *text;   /* quotes removed, escapes resolved, expansions ($x, ${..},
-                             * $(..), `..`, $((..))) kept as written */
+        const char *text; /* quotes removed, escapes resolved, expansions ($x, ${..},
+                           * $(..), `..`, $((..))) kept as written */
         size_t len;
-        const char *raw;    /* the word as written (inside a `..` body: after the
-                             * body's own backslash unescaping) */
+        const char *raw; /* the word as written (inside a `..` body: after the
+                          * body's own backslash unescaping) */
         size_t raw_len;
         size_t off;         /* offset of raw in the input */
         bool quoted;        /* some part was quoted or backslash-escaped */
@@ -67,7 +67,7 @@ struct hull_sh_redir {
                                      * or the body was never reached */
         size_t body_len;
         size_t body_off;
-        size_t off;                 /* offset of the IO number or operator */
+        size_t off; /* offset of the IO number or operator */
 };
 
 /* The control operator that follows a command. */
@@ -96,29 +96,29 @@ struct hull_sh_cmd {
         size_t nassigns;
         struct hull_sh_redir *redirs;
         size_t nredirs;
-        enum hull_sh_op op_after;     /* next control operator at this command's level; a
-                                       * closing ) } fi done esac is skipped over, so in
-                                       * `(a; b) | c` b's op_after is | */
-        bool piped_from_prev;         /* stdin is the pipe of the previous command */
-        size_t pipe_from;             /* index of that command in script->cmds, or
-                                       * HULL_SH_NONE (not piped, or nothing before |) */
-        bool negated;                 /* preceded by ! */
-        bool in_subst;                /* inside $( ), ` ` or <( ) >( ): output captured */
-        unsigned depth;               /* 0 = top level; +1 per enclosing $( ), ` `, <( ),
-                                       * ( ) and { } */
-        size_t off;                   /* offset of the first word/assignment/redirection */
-        size_t end;                   /* offset just past the last one */
+        enum hull_sh_op op_after; /* next control operator at this command's level; a
+                                   * closing ) } fi done esac is skipped over, so in
+                                   * `(a; b) | c` b's op_after is | */
+        bool piped_from_prev;     /* stdin is the pipe of the previous command */
+        size_t pipe_from;         /* index of that command in script->cmds, or
+                                   * HULL_SH_NONE (not piped, or nothing before |) */
+        bool negated;             /* preceded by ! */
+        bool in_subst;            /* inside $( ), ` ` or <( ) >( ): output captured */
+        unsigned depth;           /* 0 = top level; +1 per enclosing $( ), ` `, <( ),
+                                   * ( ) and { } */
+        size_t off;               /* offset of the first word/assignment/redirection */
+        size_t end;               /* offset just past the last one */
 };
 
 struct hull_sh_script {
-        struct hull_sh_cmd *cmds;     /* in the order sh starts them */
+        struct hull_sh_cmd *cmds; /* in the order sh starts them */
         size_t ncmds;
-        const char *src;              /* arena copy of the input, NUL-terminated */
+        const char *src; /* arena copy of the input, NUL-terminated */
         size_t len;
-        bool incomplete;              /* input ended inside a construct */
-        bool malformed;               /* syntax sh rejects; parsed by recovery */
-        const char *problem;          /* static text of the first problem, NULL if none */
-        size_t problem_off;           /* its offset */
+        bool incomplete;     /* input ended inside a construct */
+        bool malformed;      /* syntax sh rejects; parsed by recovery */
+        const char *problem; /* static text of the first problem, NULL if none */
+        size_t problem_off;  /* its offset */
 };
 
 /* Split src[0..len) into simple commands.  Returns HULL_OK and fills *ret
@@ -188,10 +188,10 @@ enum hull_sh_arg_kind {
 
 struct hull_sh_arg {
         enum hull_sh_arg_kind kind;
-        char opt;                        /* SHORT: the option letter */
-        const char *name;                /* LONG: name without "--" nor "=value" */
+        char opt;         /* SHORT: the option letter */
+        const char *name; /* LONG: name without "--" nor "=value" */
         size_t name_len;
-        const char *value;               /* option value or operand text; NULL if none */
+        const char *value; /* option value or operand text; NULL if none */
         size_t value_len;
         const struct hull_sh_word *word; /* the word holding the option or operand */
 };
@@ -206,9 +206,9 @@ struct hull_sh_optspec {
 struct hull_sh_args {
         const struct hull_sh_cmd *cmd;
         const struct hull_sh_optspec *spec; /* the resolved command's, NULL if none */
-        size_t i;         /* next word */
-        size_t ci;        /* next letter inside a cluster of short options, 0 if none */
-        bool dashdash;    /* "--" seen */
+        size_t i;                           /* next word */
+        size_t ci;     /* next letter inside a cluster of short options, 0 if none */
+        bool dashdash; /* "--" seen */
 };
 
 void hull_sh_args_init(struct hull_sh_args *it, const struct hull_sh_cmd *cmd);

@@ -69,7 +69,8 @@ static size_t vx_find(const struct vindex *x, size_t list, const char *name, siz
                 const struct vslot *sl = &x->s[i];
                 if (!sl->name)
                         return SIZE_MAX;
-                if (sl->h == h && sl->list == list && sl->nl == nl && memcmp(sl->name, name, nl) == 0)
+                if (sl->h == h && sl->list == list && sl->nl == nl &&
+                    memcmp(sl->name, name, nl) == 0)
                         return sl->idx;
         }
 }
@@ -115,13 +116,14 @@ static const struct hull_df_var *find_var(const struct hull_df_var *v, size_t n,
         return NULL;
 }
 
-static const struct hull_df_var *lookup_list(const struct mctx *c, const struct hull_df_var *v, size_t list,
-                                             const char *name, size_t nl) {
+static const struct hull_df_var *lookup_list(const struct mctx *c, const struct hull_df_var *v,
+                                             size_t list, const char *name, size_t nl) {
         size_t i = vx_find(&c->vx, list, name, nl);
         return i == SIZE_MAX ? NULL : &v[i];
 }
 
-static bool scope_lookup(void *ud, const char *name, size_t nl, const char **ret_val, size_t *ret_len) {
+static bool scope_lookup(void *ud, const char *name, size_t nl, const char **ret_val,
+                         size_t *ret_len) {
         const struct scope *s = ud;
         const struct hull_df_var *v = NULL;
 
@@ -138,7 +140,8 @@ static bool scope_lookup(void *ud, const char *name, size_t nl, const char **ret
 
 /* Set name=value in list `list` held in vars (replace in place, or append). */
 static int set_var(struct mctx *c, size_t list, struct hull_df_var **vars, size_t *n, size_t *cap,
-                   const char *name, const char *value, size_t vlen, const struct hull_df_instr *instr) {
+                   const char *name, const char *value, size_t vlen,
+                   const struct hull_df_instr *instr) {
         size_t nl = strlen(name), i = vx_find(&c->vx, list, name, nl);
 
         if (i != SIZE_MAX) {
@@ -196,12 +199,12 @@ static int expand_values(struct mctx *c, struct scope *s, struct hull_df_instr *
                         char **words;
                         size_t *lens, nw;
                         hull_diag_init(&tmp);
-                        r = hull_expand_words(c->a, v->s, v->len, c->df->escape, 0, &env, &words, &lens, &nw,
-                                              &tmp);
+                        r = hull_expand_words(c->a, v->s, v->len, c->df->escape, 0, &env, &words,
+                                              &lens, &nw, &tmp);
                         if (r)
                                 return hull_diag_set(c->d, r, c->df->name, v->pos.line,
-                                                     v->pos.col + (tmp.col > 0 ? tmp.col - 1 : 0), "%s",
-                                                     tmp.msg);
+                                                     v->pos.col + (tmp.col > 0 ? tmp.col - 1 : 0),
+                                                     "%s", tmp.msg);
                         if (in->nx + nw + 1 > cap) {
                                 size_t ncap = in->nx + nw + node->nvalues + 1;
                                 const char **nx = hull_arena_alloc0(c->a, ncap * sizeof(*nx));
@@ -277,9 +280,11 @@ static int run_shell(struct mctx *c, struct hull_df_instr *in) {
                         for (size_t k = 0; !r && k < node->nheredocs; k++) {
                                 r = hull_buf_putc(&b, '\n');
                                 if (!r)
-                                        r = hull_buf_put(&b, node->heredocs[k].body, node->heredocs[k].body_len);
+                                        r = hull_buf_put(&b, node->heredocs[k].body,
+                                                         node->heredocs[k].body_len);
                                 if (!r)
-                                        r = hull_buf_put(&b, node->heredocs[k].name.s, node->heredocs[k].name.len);
+                                        r = hull_buf_put(&b, node->heredocs[k].name.s,
+                                                         node->heredocs[k].name.len);
                         }
                         if (!r)
                                 r = hull_buf_putc(&b, '\n');
@@ -325,7 +330,8 @@ const struct hull_df_var *hull_df_stage_lookup(const struct hull_df_stage *s, co
         return v;
 }
 
-static const struct hull_df_build_arg *build_arg(const struct hull_df_options *opt, const char *name) {
+static const struct hull_df_build_arg *build_arg(const struct hull_df_options *opt,
+                                                 const char *name) {
         const struct hull_df_build_arg *hit = NULL;
         for (size_t i = 0; opt && i < opt->nbuild_args; i++)
                 if (strcmp(opt->build_args[i].name, name) == 0)
@@ -334,8 +340,8 @@ static const struct hull_df_build_arg *build_arg(const struct hull_df_options *o
 }
 
 /* ARG: declare each name in the scope (args list). */
-static int do_arg(struct mctx *c, struct scope *s, size_t list, struct hull_df_var **args, size_t *nargs,
-                  size_t *cap, struct hull_df_instr *in, bool global) {
+static int do_arg(struct mctx *c, struct scope *s, size_t list, struct hull_df_var **args,
+                  size_t *nargs, size_t *cap, struct hull_df_instr *in, bool global) {
         int r;
 
         for (size_t i = 0; i < in->nkvs; i++) {
@@ -346,8 +352,8 @@ static int do_arg(struct mctx *c, struct scope *s, size_t list, struct hull_df_v
 
                 kv->key_x = kv->key.s;
                 if (kv->value.s) {
-                        if ((r = xword(c, s, kv->value.s, kv->value.len, kv->value.pos, &kv->value_x,
-                                       &kv->value_x_len)))
+                        if ((r = xword(c, s, kv->value.s, kv->value.len, kv->value.pos,
+                                       &kv->value_x, &kv->value_x_len)))
                                 return r;
                         val = kv->value_x;
                         vlen = kv->value_x_len;
@@ -356,7 +362,8 @@ static int do_arg(struct mctx *c, struct scope *s, size_t list, struct hull_df_v
                         val = ba->value;
                         vlen = strlen(val);
                 } else if (!kv->value.s && !global) {
-                        const struct hull_df_var *g = lookup_list(c, c->m->global, 0, kv->key.s, kv->key.len);
+                        const struct hull_df_var *g =
+                                lookup_list(c, c->m->global, 0, kv->key.s, kv->key.len);
                         if (g && g->value) {
                                 val = g->value;
                                 vlen = g->value_len;
@@ -382,9 +389,10 @@ static int copy_vars(struct mctx *c, struct hull_df_var **dst, size_t *n, size_t
         return HULL_OK;
 }
 
-static int add_edge(struct mctx *c, size_t *capedges, size_t from, size_t to, const struct hull_df_instr *in) {
-        struct hull_df_edge *e = hull_arena_push(c->a, (void **)&c->m->edges, &c->m->nedges, capedges,
-                                                 sizeof(*e));
+static int add_edge(struct mctx *c, size_t *capedges, size_t from, size_t to,
+                    const struct hull_df_instr *in) {
+        struct hull_df_edge *e =
+                hull_arena_push(c->a, (void **)&c->m->edges, &c->m->nedges, capedges, sizeof(*e));
         if (!e)
                 return HULL_ENOMEM;
         e->from_stage = from;
@@ -408,8 +416,9 @@ static const char *join_workdir(struct mctx *c, const char *prev, const char *w)
 static int platform_args(struct mctx *c, size_t *capg) {
         const char *plat = c->opt && c->opt->platform ? c->opt->platform : "linux/amd64";
         char os[64] = "linux", arch[64] = "amd64", variant[64] = "";
-        static const char *const names[] = {"BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT",
-                                            "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT"};
+        static const char *const names[] = {"BUILDPLATFORM", "BUILDOS",        "BUILDARCH",
+                                            "BUILDVARIANT",  "TARGETPLATFORM", "TARGETOS",
+                                            "TARGETARCH",    "TARGETVARIANT"};
         const char *vals[8];
         char *p;
         int r;
@@ -430,8 +439,8 @@ static int platform_args(struct mctx *c, size_t *capg) {
         for (size_t i = 0; i < 8; i++) {
                 if (!vals[i])
                         return HULL_ENOMEM;
-                if ((r = set_var(c, 0, &c->m->global, &c->m->nglobal, capg, names[i], vals[i], strlen(vals[i]),
-                                 NULL)))
+                if ((r = set_var(c, 0, &c->m->global, &c->m->nglobal, capg, names[i], vals[i],
+                                 strlen(vals[i]), NULL)))
                         return r;
         }
         (void)p;
@@ -466,7 +475,8 @@ static int build(struct mctx *c) {
                         const char *plat;
                         size_t l;
 
-                        st = hull_arena_push(c->a, (void **)&m->stages, &m->nstages, &capstages, sizeof(*st));
+                        st = hull_arena_push(c->a, (void **)&m->stages, &m->nstages, &capstages,
+                                             sizeof(*st));
                         if (!st)
                                 return HULL_ENOMEM;
                         st->index = m->nstages - 1;
@@ -499,7 +509,8 @@ static int build(struct mctx *c) {
                         st->user = NULL;
                         if (st->base_stage != HULL_DF_NO_STAGE) {
                                 const struct hull_df_stage *b = &m->stages[st->base_stage];
-                                if ((r = copy_vars(c, &st->env, &st->nenv, &capenv, b->env, b->nenv)))
+                                if ((r = copy_vars(c, &st->env, &st->nenv, &capenv, b->env,
+                                                   b->nenv)))
                                         return r;
                                 for (size_t k = 0; k < st->nenv; k++)
                                         if ((r = vx_put(&c->vx, 2 * st->index + 1, st->env[k].name,
@@ -517,13 +528,16 @@ static int build(struct mctx *c) {
                         } else if (strcmp(st->base, "scratch") == 0) {
                                 st->base_scratch = true;
                         } else if (!st->base[0]) {
-                                /* BuildKit refuses to build this without --build-arg; the file is valid */
-                                st->base_ref_error = "base name is blank after expansion (set it with --build-arg)";
+                                /* BuildKit refuses to build this without --build-arg; the file is
+                                 * valid */
+                                st->base_ref_error = "base name is blank after expansion (set it "
+                                                     "with --build-arg)";
                         } else {
                                 struct hull_diag tmp;
                                 hull_diag_init(&tmp);
                                 r = hull_image_ref_parse_n(c->a, st->base, strlen(st->base),
-                                                           HULL_IMAGE_REF_NAMED_ONLY, &st->ref, &tmp);
+                                                           HULL_IMAGE_REF_NAMED_ONLY, &st->ref,
+                                                           &tmp);
                                 if (r == HULL_OK)
                                         st->base_ref_ok = true;
                                 else if (r == HULL_ENOMEM)
@@ -535,26 +549,28 @@ static int build(struct mctx *c) {
                 }
                 if (!st) {
                         if (node->kind != HULL_DF_ARG)
-                                return hull_diag_set(c->d, HULL_EPARSE, df->name, node->cmd.pos.line,
-                                                     node->cmd.pos.col, "no build stage in current context");
+                                return hull_diag_set(c->d, HULL_EPARSE, df->name,
+                                                     node->cmd.pos.line, node->cmd.pos.col,
+                                                     "no build stage in current context");
                         struct scope gs = {c, NULL, NULL, 0, &m->global, &m->nglobal, 0};
                         if ((r = do_arg(c, &gs, 0, &m->global, &m->nglobal, &capg, in, true)))
                                 return r;
                         continue;
                 }
                 in->stage = st->index;
-                struct hull_df_instr **slot = hull_arena_push(c->a, (void **)&st->instrs, &st->ninstrs,
-                                                              &capinstrs, sizeof(*slot));
+                struct hull_df_instr **slot = hull_arena_push(
+                        c->a, (void **)&st->instrs, &st->ninstrs, &capinstrs, sizeof(*slot));
                 if (!slot)
                         return HULL_ENOMEM;
                 *slot = in;
                 if (node->kind == HULL_DF_ONBUILD)
                         continue; /* runs in a later build, with that build's scope */
-                struct scope s = {c, &st->env, &st->nenv, 2 * st->index + 1, &st->args, &st->nargs,
-                                  2 * st->index + 2};
+                struct scope s = {c,         &st->env,   &st->nenv,        2 * st->index + 1,
+                                  &st->args, &st->nargs, 2 * st->index + 2};
                 switch (node->kind) {
                 case HULL_DF_ARG:
-                        if ((r = do_arg(c, &s, 2 * st->index + 2, &st->args, &st->nargs, &capargs, in, false)))
+                        if ((r = do_arg(c, &s, 2 * st->index + 2, &st->args, &st->nargs, &capargs,
+                                        in, false)))
                                 return r;
                         break;
                 case HULL_DF_ENV:
@@ -562,16 +578,17 @@ static int build(struct mctx *c) {
                         for (size_t k = 0; k < in->nkvs; k++) {
                                 struct hull_df_kv *kv = &in->kvs[k];
                                 size_t kl;
-                                if ((r = xword(c, &s, kv->key.s, kv->key.len, kv->key.pos, &kv->key_x, &kl)) ||
-                                    (r = xword(c, &s, kv->value.s, kv->value.len, kv->value.pos, &kv->value_x,
-                                               &kv->value_x_len)))
+                                if ((r = xword(c, &s, kv->key.s, kv->key.len, kv->key.pos,
+                                               &kv->key_x, &kl)) ||
+                                    (r = xword(c, &s, kv->value.s, kv->value.len, kv->value.pos,
+                                               &kv->value_x, &kv->value_x_len)))
                                         return r;
                         }
                         /* all pairs expand against the scope before the instruction (BuildKit) */
                         for (size_t k = 0; node->kind == HULL_DF_ENV && k < in->nkvs; k++) {
                                 struct hull_df_kv *kv = &in->kvs[k];
-                                if ((r = set_var(c, 2 * st->index + 1, &st->env, &st->nenv, &capenv, kv->key_x, kv->value_x,
-                                                 kv->value_x_len, in)))
+                                if ((r = set_var(c, 2 * st->index + 1, &st->env, &st->nenv, &capenv,
+                                                 kv->key_x, kv->value_x, kv->value_x_len, in)))
                                         return r;
                         }
                         break;
@@ -581,16 +598,19 @@ static int build(struct mctx *c) {
                                 return r;
                         for (size_t k = 0; k < in->nflags; k++) {
                                 struct hull_df_flag *f = &in->flags[k];
-                                if (f->value && (!strcmp(f->name, "from") || !strcmp(f->name, "chown") ||
-                                                 !strcmp(f->name, "chmod"))) {
+                                if (f->value &&
+                                    (!strcmp(f->name, "from") || !strcmp(f->name, "chown") ||
+                                     !strcmp(f->name, "chmod"))) {
                                         size_t l;
-                                        if ((r = xword(c, &s, f->value, strlen(f->value), f->pos, &f->value, &l)))
+                                        if ((r = xword(c, &s, f->value, strlen(f->value), f->pos,
+                                                       &f->value, &l)))
                                                 return r;
                                 }
                         }
                         const char *from = hull_df_instr_flag(in, "from", NULL);
                         size_t fs = hull_df_model_find_stage(m, from, st->index);
-                        if (fs != HULL_DF_NO_STAGE && (r = add_edge(c, &capedges, fs, st->index, in)))
+                        if (fs != HULL_DF_NO_STAGE &&
+                            (r = add_edge(c, &capedges, fs, st->index, in)))
                                 return r;
                         break;
                 }
@@ -617,20 +637,11 @@ static int build(struct mctx *c) {
                         if ((r = run_shell(c, in)))
                                 return r;
                         break;
-                case HULL_DF_HEALTHCHECK:
-                        st->healthcheck = in;
-                        break;
-                case HULL_DF_CMD:
-                        st->cmd = in;
-                        break;
-                case HULL_DF_ENTRYPOINT:
-                        st->entrypoint = in;
-                        break;
-                case HULL_DF_SHELL:
-                        st->shell = in;
-                        break;
-                default:
-                        break;
+                case HULL_DF_HEALTHCHECK: st->healthcheck = in; break;
+                case HULL_DF_CMD: st->cmd = in; break;
+                case HULL_DF_ENTRYPOINT: st->entrypoint = in; break;
+                case HULL_DF_SHELL: st->shell = in; break;
+                default: break;
                 }
         }
         if (m->nstages == 0)
@@ -644,7 +655,8 @@ static int build(struct mctx *c) {
                                 m->target = i;
                 if (m->target == HULL_DF_NO_STAGE)
                         return hull_diag_set(c->d, HULL_ENOTFOUND, df->name, 0, 0,
-                                             "target stage \"%s\" could not be found", c->opt->target);
+                                             "target stage \"%s\" could not be found",
+                                             c->opt->target);
         }
         return HULL_OK;
 }
@@ -663,8 +675,13 @@ int hull_df_model_build(struct hull_dockerfile *df, const struct hull_df_options
         size_t src_bytes = 0;
         for (size_t i = 0; i < df->nnodes; i++)
                 src_bytes += df->nodes[i].original.len;
-        c = (struct mctx){m, df, &df->arena, opt, d,
-                          {HULL_MAX_EXPAND_FILE_STEPS, HULL_MAX_EXPAND_FILE_BYTES + 16 * src_bytes}, {NULL, 0, 0}};
+        c = (struct mctx){m,
+                          df,
+                          &df->arena,
+                          opt,
+                          d,
+                          {HULL_MAX_EXPAND_FILE_STEPS, HULL_MAX_EXPAND_FILE_BYTES + 16 * src_bytes},
+                          {NULL, 0, 0}};
         r = build(&c);
         hull_free(c.vx.s);
         if (r)

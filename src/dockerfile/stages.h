@@ -54,41 +54,41 @@ struct hull_df_edge {
 
 struct hull_df_stage {
         size_t index;
-        const char *name;               /* lowercased AS name, NULL if none */
-        struct hull_df_instr *from;     /* the FROM instruction */
-        const char *base_raw;           /* FROM's image as written */
-        const char *base;               /* expanded in the global scope */
-        size_t base_stage;              /* stage built on, or HULL_DF_NO_STAGE */
-        bool base_scratch;              /* FROM scratch */
-        bool base_ref_ok;               /* ref holds the parsed image reference */
-        struct hull_image_ref ref;      /* when base_ref_ok */
-        const char *base_ref_error;     /* why the reference did not parse (when !ok and not a stage) */
-        const char *platform;           /* expanded --platform, NULL if none */
-        struct hull_df_instr **instrs;  /* instructions of the stage after FROM, in order */
+        const char *name;           /* lowercased AS name, NULL if none */
+        struct hull_df_instr *from; /* the FROM instruction */
+        const char *base_raw;       /* FROM's image as written */
+        const char *base;           /* expanded in the global scope */
+        size_t base_stage;          /* stage built on, or HULL_DF_NO_STAGE */
+        bool base_scratch;          /* FROM scratch */
+        bool base_ref_ok;           /* ref holds the parsed image reference */
+        struct hull_image_ref ref;  /* when base_ref_ok */
+        const char *base_ref_error; /* why the reference did not parse (when !ok and not a stage) */
+        const char *platform;       /* expanded --platform, NULL if none */
+        struct hull_df_instr **instrs; /* instructions of the stage after FROM, in order */
         size_t ninstrs;
         /* effective at the end of the stage (inherited through FROM <stage>) */
-        struct hull_df_var *env;        /* ENV, last value per name, in order of first set */
+        struct hull_df_var *env; /* ENV, last value per name, in order of first set */
         size_t nenv;
-        struct hull_df_var *args;       /* ARGs in scope */
+        struct hull_df_var *args; /* ARGs in scope */
         size_t nargs;
-        const char *user;               /* last USER, expanded; NULL = never set (root) */
+        const char *user; /* last USER, expanded; NULL = never set (root) */
         const struct hull_df_instr *user_instr;
-        const char *workdir;            /* last WORKDIR, expanded and resolved; NULL = "/" */
+        const char *workdir; /* last WORKDIR, expanded and resolved; NULL = "/" */
         const struct hull_df_instr *healthcheck, *cmd, *entrypoint, *shell;
 };
 
 struct hull_df_model {
         struct hull_dockerfile *df;
-        struct hull_df_instr *instrs;   /* every instruction, in file order */
+        struct hull_df_instr *instrs; /* every instruction, in file order */
         size_t ninstrs;
-        struct hull_df_var *global;     /* global scope: automatic ARGs then ARGs before FROM */
+        struct hull_df_var *global; /* global scope: automatic ARGs then ARGs before FROM */
         size_t nglobal;
         struct hull_df_stage *stages;
         size_t nstages;
-        size_t target;                  /* the final stage (or --target) */
-        struct hull_df_edge *edges;     /* FROM <stage> and COPY --from=<stage> */
+        size_t target;              /* the final stage (or --target) */
+        struct hull_df_edge *edges; /* FROM <stage> and COPY --from=<stage> */
         size_t nedges;
-        const char *platform;           /* target platform used */
+        const char *platform; /* target platform used */
 };
 
 /* Build the model.  Errors (HULL_EPARSE with file:line:col): an instruction

@@ -34,10 +34,11 @@ const struct hull_rule *hull_rule_find(const char *id) {
         return NULL;
 }
 
-static void vreport(struct hull_lint_ctx *c, enum hull_severity sev, struct hull_pos pos, const char *fix,
-                    const char *fmt, va_list ap) _printf_(5, 0);
+static void vreport(struct hull_lint_ctx *c, enum hull_severity sev, struct hull_pos pos,
+                    const char *fix, const char *fmt, va_list ap) _printf_(5, 0);
 
-void hull_lint_report(struct hull_lint_ctx *c, struct hull_pos pos, const char *fix, const char *fmt, ...) {
+void hull_lint_report(struct hull_lint_ctx *c, struct hull_pos pos, const char *fix,
+                      const char *fmt, ...) {
         va_list ap;
         va_start(ap, fmt);
         vreport(c, c->rule->severity, pos, fix, fmt, ap);
@@ -52,8 +53,8 @@ void hull_lint_report_severity(struct hull_lint_ctx *c, enum hull_severity sev, 
         va_end(ap);
 }
 
-static void vreport(struct hull_lint_ctx *c, enum hull_severity sev, struct hull_pos pos, const char *fix,
-                    const char *fmt, va_list ap) {
+static void vreport(struct hull_lint_ctx *c, enum hull_severity sev, struct hull_pos pos,
+                    const char *fix, const char *fmt, va_list ap) {
         char msg[1024];
 
         if (c->err)
@@ -178,7 +179,8 @@ static size_t parse_pragma(const char *text, bool *global, char ids[][16], size_
                 } else {
                         /* every rule that lists this hadolint id */
                         for (size_t r = 0; hull_rules[r] && n < max; r++)
-                                if (hull_rules[r]->hadolint && list_has(hull_rules[r]->hadolint, id))
+                                if (hull_rules[r]->hadolint &&
+                                    list_has(hull_rules[r]->hadolint, id))
                                         snprintf(ids[n++], 16, "%s", hull_rules[r]->id);
                 }
                 while (*p && *p != ',' && *p != ' ' && *p != '\t')
@@ -187,8 +189,8 @@ static size_t parse_pragma(const char *text, bool *global, char ids[][16], size_
         return n;
 }
 
-static int collect_pragmas(const struct hull_dockerfile *df, struct hull_arena *a, struct pragma **ret,
-                           size_t *ret_n) {
+static int collect_pragmas(const struct hull_dockerfile *df, struct hull_arena *a,
+                           struct pragma **ret, size_t *ret_n) {
         struct pragma *v = NULL;
         size_t n = 0, cap = 0, next = 0;
 
@@ -246,7 +248,11 @@ int hull_lint_run(const struct hull_lint_input *in, const struct hull_lint_confi
 
         hull_findings_init(&raw);
         struct hull_lint_ctx c = {
-                .df = in->df, .m = in->m, .in = in, .cfg = cfg, .out = &raw,
+                .df = in->df,
+                .m = in->m,
+                .in = in,
+                .cfg = cfg,
+                .out = &raw,
         };
         for (size_t i = 0; hull_rules[i]; i++) {
                 if (disabled(cfg, hull_rules[i]->id))

@@ -24,14 +24,14 @@
 struct hull_lint_ctx;
 
 struct hull_rule {
-        const char *id;         /* "HS2001": HS + family digit + 3 digits, never reused */
-        const char *slug;       /* checklist slug, e.g. "non-root-user" */
+        const char *id;   /* "HS2001": HS + family digit + 3 digits, never reused */
+        const char *slug; /* checklist slug, e.g. "non-root-user" */
         enum hull_severity severity;
-        const char *title;      /* short, for tables */
-        const char *rationale;  /* why it matters (one or two sentences) */
-        const char *fix;        /* the default one-line fix */
-        const char *hadolint;   /* equivalent hadolint IDs ("DL3002"), NULL if none */
-        const char *trivy;      /* equivalent Trivy check IDs ("DS002"), NULL if none */
+        const char *title;     /* short, for tables */
+        const char *rationale; /* why it matters (one or two sentences) */
+        const char *fix;       /* the default one-line fix */
+        const char *hadolint;  /* equivalent hadolint IDs ("DL3002"), NULL if none */
+        const char *trivy;     /* equivalent Trivy check IDs ("DS002"), NULL if none */
         void (*check)(struct hull_lint_ctx *c);
 };
 
@@ -46,40 +46,41 @@ struct hull_severity_override {
 
 /* What .hullscan.yaml and the command line set (config.h fills it). */
 struct hull_lint_config {
-        const char *const *disabled;  /* rule ids turned off */
+        const char *const *disabled; /* rule ids turned off */
         size_t ndisabled;
         const struct hull_severity_override *overrides;
         size_t noverrides;
         const char *const *trusted_registries; /* when set, other registries are flagged */
         size_t ntrusted;
-        const char *const *secret_allowlist;   /* literal values never reported as secrets */
+        const char *const *secret_allowlist; /* literal values never reported as secrets */
         size_t nallow;
 };
 
 struct hull_lint_input {
-        const char *path;          /* file name in findings ("<stdin>" for -) */
-        const char *context_dir;   /* build context (the Dockerfile's directory); NULL: unknown */
-        const char *dockerfile_dir;/* where <Dockerfile>.dockerignore is looked for; NULL: unknown */
-        const char *dockerfile_base;/* base name of the Dockerfile, for <name>.dockerignore */
+        const char *path;        /* file name in findings ("<stdin>" for -) */
+        const char *context_dir; /* build context (the Dockerfile's directory); NULL: unknown */
+        const char
+                *dockerfile_dir; /* where <Dockerfile>.dockerignore is looked for; NULL: unknown */
+        const char *dockerfile_base; /* base name of the Dockerfile, for <name>.dockerignore */
         struct hull_dockerfile *df;
         const struct hull_df_model *m;
 };
 
 /* The context a rule's check() works with. */
 struct hull_lint_ctx {
-        const struct hull_rule *rule;           /* the rule running */
+        const struct hull_rule *rule; /* the rule running */
         struct hull_dockerfile *df;
         const struct hull_df_model *m;
         const struct hull_lint_input *in;
         const struct hull_lint_config *cfg;
         struct hull_findings *out;
-        int err;                                /* sticky: HULL_ENOMEM */
+        int err; /* sticky: HULL_ENOMEM */
 };
 
 /* Report a problem found by c->rule at pos (line 0: the whole file).  fix
  * may be NULL for the rule's default fix.  The message is printf-style. */
-void hull_lint_report(struct hull_lint_ctx *c, struct hull_pos pos, const char *fix, const char *fmt, ...)
-        _printf_(4, 5);
+void hull_lint_report(struct hull_lint_ctx *c, struct hull_pos pos, const char *fix,
+                      const char *fmt, ...) _printf_(4, 5);
 /* The same with a severity other than the rule's default (a rule whose
  * findings differ in gravity, e.g. HS1016: no .dockerignore vs secrets sent).
  * Configured overrides still replace it. */

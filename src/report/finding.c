@@ -10,11 +10,8 @@
 #include "basic/err.h"
 
 static const char *const severity_table[_HULL_SEV_MAX] = {
-        [HULL_SEV_INFO] = "info",
-        [HULL_SEV_LOW] = "low",
-        [HULL_SEV_MEDIUM] = "medium",
-        [HULL_SEV_HIGH] = "high",
-        [HULL_SEV_CRITICAL] = "critical",
+        [HULL_SEV_INFO] = "info", [HULL_SEV_LOW] = "low",           [HULL_SEV_MEDIUM] = "medium",
+        [HULL_SEV_HIGH] = "high", [HULL_SEV_CRITICAL] = "critical",
 };
 
 const char *hull_severity_to_string(enum hull_severity s) {
@@ -58,7 +55,8 @@ static const char *dup(struct hull_findings *f, const char *s, bool *bad) {
 
 int hull_findings_add(struct hull_findings *f, const struct hull_finding *x) {
         bool bad = false;
-        struct hull_finding *p = hull_arena_push(&f->arena, (void **)&f->v, &f->n, &f->cap, sizeof(*p));
+        struct hull_finding *p =
+                hull_arena_push(&f->arena, (void **)&f->v, &f->n, &f->cap, sizeof(*p));
 
         if (!p)
                 return HULL_ENOMEM;

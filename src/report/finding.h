@@ -22,18 +22,18 @@ enum hull_severity {
         _HULL_SEV_INVALID = -1,
 };
 
-const char *hull_severity_to_string(enum hull_severity s); /* "high"; NULL if out of range */
+const char *hull_severity_to_string(enum hull_severity s);   /* "high"; NULL if out of range */
 enum hull_severity hull_severity_from_string(const char *s); /* case-insensitive; _INVALID */
 
 struct hull_finding {
-        const char *rule_id;  /* "HS2001" */
-        const char *slug;     /* checklist slug: "non-root-user" */
-        const char *title;    /* the rule's title */
+        const char *rule_id; /* "HS2001" */
+        const char *slug;    /* checklist slug: "non-root-user" */
+        const char *title;   /* the rule's title */
         enum hull_severity severity;
-        const char *message;  /* what is wrong here, specifically */
-        const char *fix;      /* one line: what to do */
-        const char *file;     /* as given by the user */
-        unsigned line, col;   /* 1-based; 0 = the whole file */
+        const char *message; /* what is wrong here, specifically */
+        const char *fix;     /* one line: what to do */
+        const char *file;    /* as given by the user */
+        unsigned line, col;  /* 1-based; 0 = the whole file */
         unsigned end_line;
 };
 

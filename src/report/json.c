@@ -5,7 +5,8 @@
 
 #define HULL_REPORT_JSON_SCHEMA_VERSION 1
 
-static int write_json(struct hull_buf *b, const struct hull_findings *f, const struct hull_report_meta *m) {
+static int write_json(struct hull_buf *b, const struct hull_findings *f,
+                      const struct hull_report_meta *m) {
         struct hull_json j;
         size_t counts[_HULL_SEV_MAX] = {0};
 
@@ -47,7 +48,8 @@ static int write_json(struct hull_buf *b, const struct hull_findings *f, const s
         hull_json_kint(&j, "total", (int64_t)f->n);
         for (int s = _HULL_SEV_MAX - 1; s >= 0; s--)
                 hull_json_kint(&j, hull_severity_to_string(s), (int64_t)counts[s]);
-        hull_json_kint(&j, "at_or_above_fail_on", (int64_t)hull_findings_count_at_least(f, m->fail_on));
+        hull_json_kint(&j, "at_or_above_fail_on",
+                       (int64_t)hull_findings_count_at_least(f, m->fail_on));
         hull_json_obj_end(&j);
         hull_json_obj_end(&j);
         HULL_TRY(hull_json_end(&j));

@@ -17,11 +17,26 @@ static int xml(struct hull_buf *b, const char *s) {
                 unsigned char c = (unsigned char)s[i];
                 int r;
                 switch (c) {
-                case '&': r = hull_buf_puts(b, "&amp;"); i++; break;
-                case '<': r = hull_buf_puts(b, "&lt;"); i++; break;
-                case '>': r = hull_buf_puts(b, "&gt;"); i++; break;
-                case '"': r = hull_buf_puts(b, "&quot;"); i++; break;
-                case '\'': r = hull_buf_puts(b, "&apos;"); i++; break;
+                case '&':
+                        r = hull_buf_puts(b, "&amp;");
+                        i++;
+                        break;
+                case '<':
+                        r = hull_buf_puts(b, "&lt;");
+                        i++;
+                        break;
+                case '>':
+                        r = hull_buf_puts(b, "&gt;");
+                        i++;
+                        break;
+                case '"':
+                        r = hull_buf_puts(b, "&quot;");
+                        i++;
+                        break;
+                case '\'':
+                        r = hull_buf_puts(b, "&apos;");
+                        i++;
+                        break;
                 default:
                         if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
                                 r = hull_buf_puts(b, "\xef\xbf\xbd");
@@ -31,8 +46,9 @@ static int xml(struct hull_buf *b, const char *s) {
                                 i++;
                         } else {
                                 uint32_t u = hull_utf8_decode(s + i, n - i, &w);
-                                r = (u == HULL_RUNE_ERROR && w == 1) ? hull_buf_puts(b, "\xef\xbf\xbd")
-                                                                     : hull_buf_put(b, s + i, w);
+                                r = (u == HULL_RUNE_ERROR && w == 1)
+                                            ? hull_buf_puts(b, "\xef\xbf\xbd")
+                                            : hull_buf_put(b, s + i, w);
                                 i += w;
                         }
                 }
@@ -42,33 +58,37 @@ static int xml(struct hull_buf *b, const char *s) {
         return HULL_OK;
 }
 
-static int write_junit(struct hull_buf *b, const struct hull_findings *f, const struct hull_report_meta *m) {
+static int write_junit(struct hull_buf *b, const struct hull_findings *f,
+                       const struct hull_report_meta *m) {
         size_t total_fail = 0;
 
         /* failures: per file, the rules with at least one finding */
         for (size_t fi = 0; fi < m->nfiles; fi++)
                 for (size_t r = 0; r < m->nrules; r++)
                         for (size_t i = 0; i < f->n; i++)
-                                if (!strcmp(f->v[i].file, m->files[fi]) && !strcmp(f->v[i].rule_id, m->rules[r].id)) {
+                                if (!strcmp(f->v[i].file, m->files[fi]) &&
+                                    !strcmp(f->v[i].rule_id, m->rules[r].id)) {
                                         total_fail++;
                                         break;
                                 }
         HULL_TRY(hull_buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"));
-        HULL_TRY(hull_buf_printf(b, "<testsuites name=\"%s %s\" tests=\"%zu\" failures=\"%zu\">\n", m->tool,
-                                 m->command, m->nfiles * m->nrules, total_fail));
+        HULL_TRY(hull_buf_printf(b, "<testsuites name=\"%s %s\" tests=\"%zu\" failures=\"%zu\">\n",
+                                 m->tool, m->command, m->nfiles * m->nrules, total_fail));
         for (size_t fi = 0; fi < m->nfiles; fi++) {
                 const char *file = m->files[fi];
                 size_t nfail = 0;
                 for (size_t r = 0; r < m->nrules; r++)
                         for (size_t i = 0; i < f->n; i++)
-                                if (!strcmp(f->v[i].file, file) && !strcmp(f->v[i].rule_id, m->rules[r].id)) {
+                                if (!strcmp(f->v[i].file, file) &&
+                                    !strcmp(f->v[i].rule_id, m->rules[r].id)) {
                                         nfail++;
                                         break;
                                 }
                 HULL_TRY(hull_buf_puts(b, "  <testsuite name=\""));
                 HULL_TRY(xml(b, file));
-                HULL_TRY(hull_buf_printf(b, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\">\n",
-                                         m->nrules, nfail));
+                HULL_TRY(hull_buf_printf(
+                        b, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\">\n",
+                        m->nrules, nfail));
                 for (size_t r = 0; r < m->nrules; r++) {
                         const struct hull_report_rule *rule = &m->rules[r];
                         bool any = false;
@@ -84,8 +104,9 @@ static int write_junit(struct hull_buf *b, const struct hull_findings *f, const 
                                 if (!any) {
                                         HULL_TRY(hull_buf_puts(b, ">\n      <failure message=\""));
                                         HULL_TRY(xml(b, x->message));
-                                        HULL_TRY(hull_buf_printf(b, "\" type=\"%s\">",
-                                                                 hull_severity_to_string(x->severity)));
+                                        HULL_TRY(hull_buf_printf(
+                                                b, "\" type=\"%s\">",
+                                                hull_severity_to_string(x->severity)));
                                         any = true;
                                 }
                                 HULL_TRY(hull_buf_printf(b, "%s:%u: %s: ", x->file, x->line,

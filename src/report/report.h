@@ -23,22 +23,23 @@ struct hull_report_rule {
 
 /* Everything a formatter may print besides the findings. */
 struct hull_report_meta {
-        const char *tool;                    /* "hullscan" */
-        const char *version;                 /* HULL_VERSION */
-        const char *command;                 /* "lint" */
-        const struct hull_report_rule *rules;/* every rule that ran, sorted by id */
+        const char *tool;                     /* "hullscan" */
+        const char *version;                  /* HULL_VERSION */
+        const char *command;                  /* "lint" */
+        const struct hull_report_rule *rules; /* every rule that ran, sorted by id */
         size_t nrules;
-        const char *const *files;            /* every file scanned, as given */
+        const char *const *files; /* every file scanned, as given */
         size_t nfiles;
         enum hull_severity fail_on;
-        bool color;                          /* ANSI colours (table) */
-        bool quiet;                          /* table: no summary when clean */
+        bool color; /* ANSI colours (table) */
+        bool quiet; /* table: no summary when clean */
 };
 
 struct hull_formatter {
         const char *name;
         const char *summary;
-        int (*write)(struct hull_buf *out, const struct hull_findings *f, const struct hull_report_meta *m);
+        int (*write)(struct hull_buf *out, const struct hull_findings *f,
+                     const struct hull_report_meta *m);
 };
 
 /* NULL-terminated, in formatters.list order. */

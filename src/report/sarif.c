@@ -46,7 +46,8 @@ static void pascal(char *out, size_t n, const char *title) {
         bool up = true;
         for (const char *p = title; *p && k + 1 < n; p++) {
                 char ch = *p;
-                if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')) {
+                if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                    (ch >= '0' && ch <= '9')) {
                         out[k++] = up && ch >= 'a' && ch <= 'z' ? (char)(ch - 32) : ch;
                         up = false;
                 } else {
@@ -104,7 +105,8 @@ static void rule_obj(struct hull_json *j, const struct hull_report_rule *r) {
         hull_json_kcstr(j, "text", r->rationale);
         hull_json_obj_end(j);
         hull_json_kcstr(j, "helpUri", url);
-        snprintf(md, sizeof(md), "**%s** (%s, checklist `%s`)\n\n%s\n\n**Fix:** %s\n\nSee [%s](%s).", r->title,
+        snprintf(md, sizeof(md),
+                 "**%s** (%s, checklist `%s`)\n\n%s\n\n**Fix:** %s\n\nSee [%s](%s).", r->title,
                  r->id, r->slug, r->rationale, r->fix, r->id, url);
         hull_json_key(j, "help");
         hull_json_obj(j);
@@ -138,7 +140,8 @@ static void rule_obj(struct hull_json *j, const struct hull_report_rule *r) {
         hull_json_obj_end(j);
 }
 
-static int write_sarif(struct hull_buf *b, const struct hull_findings *f, const struct hull_report_meta *m) {
+static int write_sarif(struct hull_buf *b, const struct hull_findings *f,
+                       const struct hull_report_meta *m) {
         struct hull_json j;
         struct hull_buf tmp = HULL_BUF_INIT(1 << 20);
         char cwd[PATH_MAX];
@@ -175,7 +178,8 @@ static int write_sarif(struct hull_buf *b, const struct hull_findings *f, const 
                 bool rel;
                 uri(&tmp, cwd, NULL, &rel);
                 char root[PATH_MAX + 16];
-                snprintf(root, sizeof(root), "%s%s/", rel ? "file://" : "", tmp.data ? tmp.data : "");
+                snprintf(root, sizeof(root), "%s%s/", rel ? "file://" : "",
+                         tmp.data ? tmp.data : "");
                 hull_json_kcstr(&j, "uri", root);
                 hull_json_obj_end(&j);
                 hull_json_obj_end(&j);

@@ -119,10 +119,13 @@ static int run_case(const char *rule_id, struct kase *k, int *fires, char *why, 
         *fires = strcmp(k->expect, "none") != 0;
         if (*fires) {
                 char *e = strdup(k->expect), *save = NULL;
-                for (char *t = strtok_r(e, " \t", &save); t && nwant < 64; t = strtok_r(NULL, " \t", &save)) {
+                for (char *t = strtok_r(e, " \t", &save); t && nwant < 64;
+                     t = strtok_r(NULL, " \t", &save)) {
                         char *at = strchr(t, '@');
-                        if (!at || (size_t)(at - t) != strlen(rule_id) || strncmp(t, rule_id, strlen(rule_id))) {
-                                snprintf(why, whysz, "bad expectation '%s' (want %s@LINE)", t, rule_id);
+                        if (!at || (size_t)(at - t) != strlen(rule_id) ||
+                            strncmp(t, rule_id, strlen(rule_id))) {
+                                snprintf(why, whysz, "bad expectation '%s' (want %s@LINE)", t,
+                                         rule_id);
                                 free(e);
                                 return 0;
                         }
@@ -151,16 +154,18 @@ static int run_case(const char *rule_id, struct kase *k, int *fires, char *why, 
                 write_file(path, k->df.data ? k->df.data : "", k->df.len);
         }
         if (hull_df_parse(k->df.data ? k->df.data : "", k->df.len, k->dfname, &df, &d) != 0 ||
-            hull_df_model_build(df, &(struct hull_df_options){k->bargs, k->nbargs, k->target, NULL}, &m,
-                                &d) != 0) {
+            hull_df_model_build(df, &(struct hull_df_options){k->bargs, k->nbargs, k->target, NULL},
+                                &m, &d) != 0) {
                 char msg[800];
                 hull_diag_format(&d, msg, sizeof(msg));
                 snprintf(why, whysz, "does not parse: %.700s", msg);
                 goto out;
         }
         struct hull_lint_config cfg = {
-                .secret_allowlist = k->allow, .nallow = k->nallow,
-                .trusted_registries = k->trusted, .ntrusted = k->ntrusted,
+                .secret_allowlist = k->allow,
+                .nallow = k->nallow,
+                .trusted_registries = k->trusted,
+                .ntrusted = k->ntrusted,
         };
         struct hull_lint_input in = {
                 .path = k->dfname,
@@ -184,8 +189,9 @@ static int run_case(const char *rule_id, struct kase *k, int *fires, char *why, 
                 size_t l = (size_t)snprintf(why, whysz, "got:");
                 for (size_t i = 0; i < out.n && l < whysz; i++)
                         if (strcmp(out.v[i].rule_id, rule_id) == 0)
-                                l += (size_t)snprintf(why + l, whysz - l, " %s@%u (%s)", out.v[i].rule_id,
-                                                      out.v[i].line, out.v[i].message);
+                                l += (size_t)snprintf(why + l, whysz - l, " %s@%u (%s)",
+                                                      out.v[i].rule_id, out.v[i].line,
+                                                      out.v[i].message);
                 if (ngot == 0 && l < whysz)
                         snprintf(why + l, whysz - l, " none");
         }
@@ -264,7 +270,8 @@ static void run_file(const char *path, const char *docs_dir) {
                                 char *eq = strchr(line + 11, '=');
                                 if (eq) {
                                         *eq = '\0';
-                                        k.bargs[k.nbargs++] = (struct hull_df_build_arg){line + 11, eq + 1};
+                                        k.bargs[k.nbargs++] =
+                                                (struct hull_df_build_arg){line + 11, eq + 1};
                                 }
                         } else if (strncmp(line, "%target ", 8) == 0) {
                                 k.target = line + 8;
@@ -272,7 +279,8 @@ static void run_file(const char *path, const char *docs_dir) {
                                 k.dfname = line + 6;
                         } else if (strncmp(line, "%allow-secret ", 14) == 0 && k.nallow < 16) {
                                 k.allow[k.nallow++] = line + 14;
-                        } else if (strncmp(line, "%trusted-registry ", 18) == 0 && k.ntrusted < 16) {
+                        } else if (strncmp(line, "%trusted-registry ", 18) == 0 &&
+                                   k.ntrusted < 16) {
                                 k.trusted[k.ntrusted++] = line + 18;
                         } else {
                                 tap(0, "%s: unknown directive %s", id, line);

@@ -66,7 +66,8 @@ static void quote_is(const char *in, size_t n, const char *want, const char *fil
         struct hull_buf b;
         hull_buf_init(&b, 1 << 20);
         if (hull_go_quote(&b, in, n) != 0 || strcmp(b.data, want) != 0) {
-                printf("# %s:%d: quote: got %s want %s\n", file, line, b.data ? b.data : "(null)", want);
+                printf("# %s:%d: quote: got %s want %s\n", file, line, b.data ? b.data : "(null)",
+                       want);
                 t_failed = 1;
         }
         hull_buf_release(&b);
@@ -79,11 +80,11 @@ TEST(go_quote) {
         QUOTE_IS("\a\b\f\n\r\t\v", "\"\\a\\b\\f\\n\\r\\t\\v\"");
         QUOTE_IS("\x01\x7f", "\"\\x01\\x7f\"");
         QUOTE_IS("\xff", "\"\\xff\"");
-        QUOTE_IS("\xe2\x99\xa5", "\"\xe2\x99\xa5\"");          /* U+2665 printable */
-        QUOTE_IS("\xc2\xa0", "\"\\u00a0\"");                    /* NBSP not printable */
-        QUOTE_IS("\xe2\x80\x8b", "\"\\u200b\"");                /* ZWSP format char */
+        QUOTE_IS("\xe2\x99\xa5", "\"\xe2\x99\xa5\""); /* U+2665 printable */
+        QUOTE_IS("\xc2\xa0", "\"\\u00a0\"");          /* NBSP not printable */
+        QUOTE_IS("\xe2\x80\x8b", "\"\\u200b\"");      /* ZWSP format char */
         QUOTE_IS("\xef\xbb\xbf", "\"\\ufeff\"");
-        QUOTE_IS("\xf3\xa0\x80\x81", "\"\\U000e0001\"");        /* tag char, Cf */
+        QUOTE_IS("\xf3\xa0\x80\x81", "\"\\U000e0001\""); /* tag char, Cf */
         QUOTE_IS("\0", "\"\\x00\"");
 }
 
@@ -126,7 +127,8 @@ TEST(json_writer) {
         hull_json_arr_end(&j);
         hull_json_obj_end(&j);
         T_OK(hull_json_end(&j));
-        T_STREQ(b.data, "{\"s\":\"a\\\"b\\\\\\n\\u0001\xef\xbf\xbd\xc3\xa9\",\"e\":[],\"a\":[-3,true,null,null]}");
+        T_STREQ(b.data, "{\"s\":\"a\\\"b\\\\\\n\\u0001\xef\xbf\xbd\xc3\xa9\",\"e\":[],\"a\":[-3,"
+                        "true,null,null]}");
         hull_buf_reset(&b);
         hull_json_init(&j, &b, true);
         hull_json_obj(&j);

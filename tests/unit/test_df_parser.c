@@ -70,7 +70,8 @@ TEST(env_forms) {
 }
 
 TEST(heredocs) {
-        struct hull_dockerfile *df = P("FROM x\nRUN <<EOF cat <<-'END'\necho hi\nEOF\n\tquoted $x\n\tEND\nUSER 1\n");
+        struct hull_dockerfile *df =
+                P("FROM x\nRUN <<EOF cat <<-'END'\necho hi\nEOF\n\tquoted $x\n\tEND\nUSER 1\n");
         T_EQ(df->nnodes, 3);
         const struct hull_df_node *n = &df->nodes[1];
         T_EQ(n->nheredocs, 2);
@@ -95,7 +96,8 @@ TEST(heredoc_not_in_json_or_cmd) {
 }
 
 TEST(directives_and_escape) {
-        struct hull_dockerfile *df = P("# syntax=docker/dockerfile:1\n# ESCAPE = `\nFROM x\nRUN a `\n  b\n");
+        struct hull_dockerfile *df =
+                P("# syntax=docker/dockerfile:1\n# ESCAPE = `\nFROM x\nRUN a `\n  b\n");
         T_EQ(df->ndirectives, 2);
         T_STREQ(df->directives[0].name, "syntax");
         T_STREQ(df->directives[0].value.s, "docker/dockerfile:1");
@@ -105,7 +107,8 @@ TEST(directives_and_escape) {
 }
 
 TEST(comments_kept_for_pragmas) {
-        struct hull_dockerfile *df = P("# hullscan ignore=HS1001\nFROM x\nRUN a \\\n  #  inside  \n  b\n");
+        struct hull_dockerfile *df =
+                P("# hullscan ignore=HS1001\nFROM x\nRUN a \\\n  #  inside  \n  b\n");
         T_EQ(df->ncomments, 2);
         T_STREQ(df->comments[0].text.s, "hullscan ignore=HS1001");
         T_EQ(df->comments[0].text.pos.line, 1);
@@ -117,7 +120,8 @@ TEST(comments_kept_for_pragmas) {
 }
 
 TEST(crlf_bom_continuation_at_eof) {
-        struct hull_dockerfile *df = P("\xEF\xBB\xBF" "FROM x\r\nRUN a \\\r\n\r\n# c\r\n  b \\");
+        struct hull_dockerfile *df = P("\xEF\xBB\xBF"
+                                       "FROM x\r\nRUN a \\\r\n\r\n# c\r\n  b \\");
         T_TRUE(df->had_bom);
         T_TRUE(df->had_crlf);
         T_STREQ(DUMP(df), "(from \"x\")\n(run \"a   b\")\n");
@@ -126,7 +130,8 @@ TEST(crlf_bom_continuation_at_eof) {
 }
 
 TEST(json_go_decoding) {
-        struct hull_dockerfile *df = P("CMD [\"\\ud800x\", \"\\ud83d\\ude00\", \"\xff\"]\nCMD [\"a\"] x\n");
+        struct hull_dockerfile *df =
+                P("CMD [\"\\ud800x\", \"\\ud83d\\ude00\", \"\xff\"]\nCMD [\"a\"] x\n");
         T_STREQ(DUMP(df), "(cmd \"\xef\xbf\xbdx\" \"\xf0\x9f\x98\x80\" \"\xef\xbf\xbd\")\n"
                           "(cmd \"[\\\"a\\\"] x\")\n");
         T_TRUE(df->nodes[0].json);
@@ -163,7 +168,8 @@ TEST(long_line_limit) {
 
 TEST(onbuild_and_unknown) {
         struct hull_dockerfile *df = P("ONBUILD --x=1 RUN --mount=type=cache echo hi\nFOO bar\n");
-        T_STREQ(DUMP(df), "(onbuild [\"--x=1\"] (run [\"--mount=type=cache\"] \"echo hi\"))\n(foo \"\")\n");
+        T_STREQ(DUMP(df),
+                "(onbuild [\"--x=1\"] (run [\"--mount=type=cache\"] \"echo hi\"))\n(foo \"\")\n");
         T_TRUE(df->nodes[0].inner != NULL);
         T_EQ(df->nodes[0].inner->kind, HULL_DF_RUN);
         T_EQ(df->nodes[1].kind, HULL_DF_UNKNOWN);
@@ -171,7 +177,8 @@ TEST(onbuild_and_unknown) {
 }
 
 TEST(alloc_failure_never_crashes) {
-        const char *src = "# syntax=x\nFROM a AS b\nENV a=1 b=2\nRUN <<EOF\nx\nEOF\nCOPY [\"a\",\"b\"]\n";
+        const char *src =
+                "# syntax=x\nFROM a AS b\nENV a=1 b=2\nRUN <<EOF\nx\nEOF\nCOPY [\"a\",\"b\"]\n";
         for (unsigned long i = 1; i < 200; i++) {
                 struct hull_dockerfile *df = NULL;
                 struct hull_diag d;

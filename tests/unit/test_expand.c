@@ -793,7 +793,8 @@ TEST(hostile_bytes) {
 TEST(shared_budget) {
         /* each call spends from the budget; once out, calls fail with ELIMIT */
         struct hull_arena a = HULL_ARENA_INIT;
-        struct hull_expand_var vars[] = {{"X", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 63}};
+        struct hull_expand_var vars[] = {
+                {"X", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 63}};
         struct hull_expand_budget budget = {1ul << 30, 65536};
         struct hull_expand_env env = {vars, 1, NULL, NULL, &budget};
         struct hull_expand_result res;

@@ -53,7 +53,8 @@ static struct hull_sh_script P(const char *s) {
 
 /* ---- renderer ------------------------------------------------------------- */
 
-static int put_word(struct hull_buf *b, const char *s, size_t n) {
+static int
+put_word(struct hull_buf *b, const char *s, size_t n) {
         bool quote = n == 0;
         size_t i;
 
@@ -178,7 +179,7 @@ TEST(op_names) {
         T_STREQ(hull_sh_op_name(HULL_SH_OP_PIPE_ERR), "|&");
         T_STREQ(hull_sh_op_name(HULL_SH_OP_CASE_END), ";;");
         T_TRUE(hull_sh_op_name(_HULL_SH_OP_MAX) == NULL);
-        T_TRUE(hull_sh_op_name((enum hull_sh_op)-1) == NULL);
+        T_TRUE(hull_sh_op_name((enum hull_sh_op) - 1) == NULL);
 }
 
 TEST(word_fields) {
@@ -269,7 +270,8 @@ TEST(pipe_links) {
 }
 
 TEST(heredoc_body_on_redirection) {
-        const char *s = "cat <<'EOF' > /etc/apt/sources.list\ndeb http://x y\n$notexpanded\nEOF\napt-get update";
+        const char *s = "cat <<'EOF' > /etc/apt/sources.list\ndeb http://x "
+                        "y\n$notexpanded\nEOF\napt-get update";
         struct hull_sh_script sc = P(s);
         const struct hull_sh_redir *r;
 
@@ -367,9 +369,8 @@ TEST(apt_get_options_and_packages) {
 }
 
 TEST(option_parsing_rules) {
-        struct hull_sh_script sc =
-                P("apt-get -yoAPT::X=1 install -- -notanoption;"
-                  "tool -abc - --long=v --flag -x val");
+        struct hull_sh_script sc = P("apt-get -yoAPT::X=1 install -- -notanoption;"
+                                     "tool -abc - --long=v --flag -x val");
         struct hull_sh_args it;
         struct hull_sh_arg a;
 
@@ -395,7 +396,7 @@ TEST(option_parsing_rules) {
         T_TRUE(hull_sh_has_option(&sc.cmds[1], 'x', NULL));
         T_TRUE(hull_sh_has_option(&sc.cmds[1], 0, "long"));
         T_TRUE(hull_sh_has_option(&sc.cmds[1], 0, "flag"));
-        T_TRUE(!hull_sh_has_option(&sc.cmds[1], 0, "lon"));   /* no abbreviation */
+        T_TRUE(!hull_sh_has_option(&sc.cmds[1], 0, "lon")); /* no abbreviation */
         T_TRUE(!hull_sh_has_option(&sc.cmds[1], 0, "long=v"));
         T_STREQ(hull_sh_option_value(&sc.cmds[1], 0, "long", NULL), "v");
         T_TRUE(hull_sh_option_value(&sc.cmds[1], 0, "flag", NULL) == NULL);
@@ -436,18 +437,17 @@ TEST(package_manager_tables) {
 }
 
 TEST(wrappers) {
-        struct hull_sh_script sc =
-                P("sudo -E -u root /usr/bin/apt-get install -y x;"
-                  "sudo -v;"
-                  "env -i DEBIAN_FRONTEND=noninteractive apt-get -y install y;"
-                  "command -v curl;"
-                  "command apt-get update;"
-                  "exec >/tmp/log 2>&1;"
-                  "nohup nice -n 10 time -p make;"
-                  "find . -name '*.deb' | xargs -r -n1 dpkg -i;"
-                  "sudo env A=1 nohup eatmydata apt-get install z;"
-                  "$SUDO apt-get install q;"
-                  "doas apk add w");
+        struct hull_sh_script sc = P("sudo -E -u root /usr/bin/apt-get install -y x;"
+                                     "sudo -v;"
+                                     "env -i DEBIAN_FRONTEND=noninteractive apt-get -y install y;"
+                                     "command -v curl;"
+                                     "command apt-get update;"
+                                     "exec >/tmp/log 2>&1;"
+                                     "nohup nice -n 10 time -p make;"
+                                     "find . -name '*.deb' | xargs -r -n1 dpkg -i;"
+                                     "sudo env A=1 nohup eatmydata apt-get install z;"
+                                     "$SUDO apt-get install q;"
+                                     "doas apk add w");
         struct hull_sh_call c;
 
         hull_sh_cmd_resolve(&sc.cmds[0], &c);
@@ -484,8 +484,8 @@ TEST(wrappers) {
 
         hull_sh_cmd_resolve(&sc.cmds[9], &c);
         T_STREQ(c.name, "apt-get");
-        T_EQ(c.wrappers, HULL_SH_WRAP_SUDO | HULL_SH_WRAP_ENV | HULL_SH_WRAP_NOHUP |
-                                 HULL_SH_WRAP_EATMYDATA);
+        T_EQ(c.wrappers,
+             HULL_SH_WRAP_SUDO | HULL_SH_WRAP_ENV | HULL_SH_WRAP_NOHUP | HULL_SH_WRAP_EATMYDATA);
 
         T_STREQ(hull_sh_cmd_name(&sc.cmds[10]), "$SUDO");
         hull_sh_cmd_resolve(&sc.cmds[11], &c);
@@ -646,7 +646,8 @@ static void check_invariants(const struct hull_sh_script *sc, size_t len) {
                                 T_FAIL_AT("cmd %zu word %zu", i, k);
                 }
                 for (k = 0; k < c->nredirs; k++)
-                        if (c->redirs[k].body && c->redirs[k].body_off + c->redirs[k].body_len > len)
+                        if (c->redirs[k].body &&
+                            c->redirs[k].body_off + c->redirs[k].body_len > len)
                                 T_FAIL_AT("cmd %zu redir %zu body", i, k);
                 hull_sh_args_init(&it, c);
                 while (hull_sh_args_next(&it, &a))
@@ -663,11 +664,60 @@ static void check_invariants(const struct hull_sh_script *sc, size_t len) {
 
 TEST(random_token_soup) {
         static const char *const toks[] = {
-                "a", "b ", " ", "\n", "\\\n", "&&", "||", "|", ";", ";;", "&", "(", ")", "{ ", " }",
-                "$(", "`", "\\`", "\"", "'", "${", "}", "$((", "))", "<<EOF\n", "\nEOF\n", "<<-X ",
-                "if ", "then ", "fi", "for x in a; do ", "done", "case x in ", "esac", "x) ",
-                "while ", "2>&1", ">f", "<(", "[[ ", " ]]", "#c\n", "A=1 ", "=(", "\\", "$x",
-                "sudo ", "apt-get ", "-yq ", "--", "function f ", "f() ", "!", "\r\n",
+                "a",
+                "b ",
+                " ",
+                "\n",
+                "\\\n",
+                "&&",
+                "||",
+                "|",
+                ";",
+                ";;",
+                "&",
+                "(",
+                ")",
+                "{ ",
+                " }",
+                "$(",
+                "`",
+                "\\`",
+                "\"",
+                "'",
+                "${",
+                "}",
+                "$((",
+                "))",
+                "<<EOF\n",
+                "\nEOF\n",
+                "<<-X ",
+                "if ",
+                "then ",
+                "fi",
+                "for x in a; do ",
+                "done",
+                "case x in ",
+                "esac",
+                "x) ",
+                "while ",
+                "2>&1",
+                ">f",
+                "<(",
+                "[[ ",
+                " ]]",
+                "#c\n",
+                "A=1 ",
+                "=(",
+                "\\",
+                "$x",
+                "sudo ",
+                "apt-get ",
+                "-yq ",
+                "--",
+                "function f ",
+                "f() ",
+                "!",
+                "\r\n",
         };
         uint64_t rng = 0x9e3779b97f4a7c15ull;
         char buf[600];
@@ -809,7 +859,8 @@ TEST(data_cases) {
                         first_line = true;
                         continue;
                 }
-                if (state == SCRIPT && (strcmp(line, "---") == 0 || strncmp(line, "--- ", 4) == 0)) {
+                if (state == SCRIPT &&
+                    (strcmp(line, "---") == 0 || strncmp(line, "--- ", 4) == 0)) {
                         snprintf(tc.flags, sizeof(tc.flags), "%.120s", line[3] ? line + 4 : "");
                         state = EXPECT;
                         continue;

@@ -20,8 +20,10 @@ bool hull_lint_user_is_root(const char *user) {
         return true;
 }
 
-const struct hull_df_stage *hull_lint_root_stage(const struct hull_lint_ctx *c, const struct hull_df_stage *s) {
-        for (size_t hops = 0; s && s->base_stage != HULL_DF_NO_STAGE && hops <= c->m->nstages; hops++)
+const struct hull_df_stage *hull_lint_root_stage(const struct hull_lint_ctx *c,
+                                                 const struct hull_df_stage *s) {
+        for (size_t hops = 0; s && s->base_stage != HULL_DF_NO_STAGE && hops <= c->m->nstages;
+             hops++)
                 s = &c->m->stages[s->base_stage];
         return s;
 }
@@ -72,10 +74,11 @@ static bool set_before(const struct hull_df_var *v, const struct hull_df_instr *
         return v->instr->node->start_line < at->node->start_line;
 }
 
-const struct hull_df_var *hull_lint_var_at(const struct hull_df_stage *s, const struct hull_df_instr *at,
-                                           const char *name) {
+const struct hull_df_var *hull_lint_var_at(const struct hull_df_stage *s,
+                                           const struct hull_df_instr *at, const char *name) {
         for (size_t i = 0; i < s->nenv; i++)
-                if (strcmp(s->env[i].name, name) == 0 && s->env[i].value && set_before(&s->env[i], at))
+                if (strcmp(s->env[i].name, name) == 0 && s->env[i].value &&
+                    set_before(&s->env[i], at))
                         return &s->env[i];
         for (size_t i = 0; i < s->nargs; i++)
                 if (strcmp(s->args[i].name, name) == 0 && set_before(&s->args[i], at))
@@ -324,7 +327,6 @@ void hull_lint_each_cmd(struct hull_lint_ctx *c, const struct hull_df_stage *s,
                 }
         }
 }
-
 
 bool hull_lint_arg_long_is(const struct hull_sh_arg *a, const char *s) {
         return a->kind == HULL_SH_ARG_LONG && strlen(s) == a->name_len &&
@@ -590,9 +592,12 @@ const struct hull_df_flag *hull_lint_flag(const struct hull_df_instr *in, const 
 
 bool hull_lint_secret_name(const char *name) {
         static const char *const ends[] = {
-                "PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "CREDENTIAL", "CREDENTIALS",
-                "APIKEY", "SECRETKEY", "SECRETKEYBASE", "PRIVATEKEY", "SECRETACCESSKEY", "MASTERKEY",
-                "ENCRYPTIONKEY", "SIGNINGKEY", "AUTHKEY", "LICENSEKEY", "SERVICEACCOUNTKEY",
+                "PASSWORD",      "PASSWD",        "PASSPHRASE",
+                "SECRET",        "TOKEN",         "CREDENTIAL",
+                "CREDENTIALS",   "APIKEY",        "SECRETKEY",
+                "SECRETKEYBASE", "PRIVATEKEY",    "SECRETACCESSKEY",
+                "MASTERKEY",     "ENCRYPTIONKEY", "SIGNINGKEY",
+                "AUTHKEY",       "LICENSEKEY",    "SERVICEACCOUNTKEY",
         };
         char flat[128], last[128];
         size_t nf = 0, nl = 0, nwords = 0;
@@ -625,7 +630,8 @@ bool hull_lint_secret_name(const char *name) {
         }
         if (nl >= 4 && strcmp(last + nl - 4, "PASS") == 0) {
                 static const char *const not_pass[] = {
-                        "BYPASS", "COMPASS", "ENCOMPASS", "SURPASS", "TRESPASS", "OVERPASS", "UNDERPASS", "KEEPASS",
+                        "BYPASS",   "COMPASS",  "ENCOMPASS", "SURPASS",
+                        "TRESPASS", "OVERPASS", "UNDERPASS", "KEEPASS",
                 };
                 for (size_t i = 0; i < sizeof(not_pass) / sizeof(not_pass[0]); i++)
                         if (strcmp(last, not_pass[i]) == 0)
@@ -667,9 +673,11 @@ bool hull_lint_only_refs(const char *raw, size_t n) {
                         if (i >= n)
                                 return false;
                         i++;
-                } else if (raw[i] == '_' || (raw[i] >= 'A' && raw[i] <= 'Z') || (raw[i] >= 'a' && raw[i] <= 'z')) {
+                } else if (raw[i] == '_' || (raw[i] >= 'A' && raw[i] <= 'Z') ||
+                           (raw[i] >= 'a' && raw[i] <= 'z')) {
                         while (i < n && (raw[i] == '_' || (raw[i] >= 'A' && raw[i] <= 'Z') ||
-                                         (raw[i] >= 'a' && raw[i] <= 'z') || (raw[i] >= '0' && raw[i] <= '9')))
+                                         (raw[i] >= 'a' && raw[i] <= 'z') ||
+                                         (raw[i] >= '0' && raw[i] <= '9')))
                                 i++;
                 } else {
                         return false;
@@ -706,4 +714,3 @@ const char *hull_lint_squeeze(const char *s, size_t n, char *buf, size_t size) {
         buf[o < size ? o : size - 1] = '\0';
         return buf;
 }
-

@@ -17,7 +17,8 @@ bool hull_lint_base_is_nonroot(const struct hull_lint_ctx *c, const struct hull_
 
 /* The image reference a stage ultimately builds on (following FROM <stage>),
  * or NULL for scratch / an unparsable or blank base. */
-const struct hull_df_stage *hull_lint_root_stage(const struct hull_lint_ctx *c, const struct hull_df_stage *s);
+const struct hull_df_stage *hull_lint_root_stage(const struct hull_lint_ctx *c,
+                                                 const struct hull_df_stage *s);
 
 /* Position of a shell command inside a RUN: the RUN's own position when the
  * command's line cannot be told (heredoc bodies are mapped to their lines). */
@@ -30,8 +31,8 @@ struct hull_pos hull_lint_word_pos(const struct hull_df_instr *run, const struct
  * else its ARG, counting only values set before at (or inherited through
  * FROM <stage>, or automatic / --build-arg).  NULL when not in scope there.
  * Approximation: a variable set again after at is treated as unset. */
-const struct hull_df_var *hull_lint_var_at(const struct hull_df_stage *s, const struct hull_df_instr *at,
-                                           const char *name);
+const struct hull_df_var *hull_lint_var_at(const struct hull_df_stage *s,
+                                           const struct hull_df_instr *at, const char *name);
 
 /* "stage 'build'" or "stage 2" into buf (for messages); returns buf. */
 const char *hull_lint_stage_label(const struct hull_df_stage *s, char *buf, size_t n);
@@ -121,7 +122,6 @@ void hull_lint_each_cmd(struct hull_lint_ctx *c, const struct hull_df_stage *s,
 extern const struct hull_sh_optspec hull_lint_curl_opts;
 extern const struct hull_sh_optspec hull_lint_wget_opts;
 
-
 /* The long option's name equals s. */
 bool hull_lint_arg_long_is(const struct hull_sh_arg *a, const char *s);
 
@@ -198,6 +198,5 @@ bool hull_lint_only_refs(const char *raw, size_t n);
 /* s[0..n) for a message: whitespace runs (joined continuation lines) made
  * one space, cut to fit size with "..." at the end.  Returns buf. */
 const char *hull_lint_squeeze(const char *s, size_t n, char *buf, size_t size);
-
 
 #endif

@@ -96,7 +96,8 @@ static bool cmd_restricted(const struct hull_df_stage *s, const struct hull_df_i
  * only affects that command, so apt commands never count. */
 static bool cmd_configures(const struct hull_sh_cmd *cmd) {
         const char *name = hull_sh_cmd_name(cmd);
-        if (name && (strcmp(name, "apt-get") == 0 || strcmp(name, "apt") == 0 || strcmp(name, "aptitude") == 0))
+        if (name && (strcmp(name, "apt-get") == 0 || strcmp(name, "apt") == 0 ||
+                     strcmp(name, "aptitude") == 0))
                 return false;
         for (size_t i = 0; i < cmd->argc; i++)
                 if (text_turns_off(cmd->argv[i].text, cmd->argv[i].len))

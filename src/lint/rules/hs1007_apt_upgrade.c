@@ -30,7 +30,8 @@ static const char *const zypper_upgrades[] = {"update", "up", "dist-upgrade", "d
 /* A whole-system upgrade of a non-apt package manager: the subcommand and no package. */
 static bool system_upgrade(const struct hull_sh_cmd *cmd) {
         const struct hull_sh_word *ops[2];
-        if (!hull_lint_cmd_sub_in(cmd, rpm, rpm_upgrades) && !hull_lint_cmd_sub_in(cmd, apk, apk_upgrades) &&
+        if (!hull_lint_cmd_sub_in(cmd, rpm, rpm_upgrades) &&
+            !hull_lint_cmd_sub_in(cmd, apk, apk_upgrades) &&
             !hull_lint_cmd_sub_in(cmd, zypper, zypper_upgrades))
                 return false;
         return hull_sh_cmd_args_nonopt(cmd, ops, 2) == 1;
@@ -44,7 +45,8 @@ static void check(struct hull_lint_ctx *c) {
                 HULL_LINT_FOREACH_RUN(s, run) {
                         for (size_t k = 0; run->sh && k < run->sh->ncmds; k++) {
                                 const struct hull_sh_cmd *cmd = &run->sh->cmds[k];
-                                if (!hull_lint_cmd_sub_in(cmd, apt, upgrades) && !system_upgrade(cmd))
+                                if (!hull_lint_cmd_sub_in(cmd, apt, upgrades) &&
+                                    !system_upgrade(cmd))
                                         continue;
                                 hull_lint_report(
                                         c, hull_lint_cmd_pos(run, cmd), NULL,

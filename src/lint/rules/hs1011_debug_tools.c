@@ -234,7 +234,8 @@ static bool removed_later(struct hull_lint_ctx *c, size_t si, const struct hull_
         for (size_t i = 0; i < s->ninstrs; i++) {
                 if (s->instrs[i] == run)
                         after = true;
-                else if (after && s->instrs[i]->kind == HULL_DF_RUN && run_may_remove(c, s->instrs[i]) &&
+                else if (after && s->instrs[i]->kind == HULL_DF_RUN &&
+                         run_may_remove(c, s->instrs[i]) &&
                          run_removes(s, s->instrs[i], 0, r, &marked))
                         return true;
         }
@@ -329,7 +330,8 @@ static void check(struct hull_lint_ctx *c) {
                 const struct hull_df_instr *in = &c->m->instrs[i];
                 for (size_t k = 0; in->kind == HULL_DF_RUN && in->sh && k < in->sh->ncmds; k++) {
                         const struct hull_sh_cmd *cmd = &in->sh->cmds[k];
-                        if (pm_of(cmd, false) || autoremoves(cmd) || hull_lint_cmd_sub_in(cmd, apt_mark, apt_auto)) {
+                        if (pm_of(cmd, false) || autoremoves(cmd) ||
+                            hull_lint_cmd_sub_in(cmd, apt_mark, apt_auto)) {
                                 may_remove[i] = true;
                                 break;
                         }

@@ -18,17 +18,20 @@ static void check(struct hull_lint_ctx *c) {
         if (s->user_instr) {
                 if (hull_lint_user_is_root(s->user))
                         hull_lint_report(c, s->user_instr->node->cmd.pos, NULL,
-                                         "the final stage's last USER is '%s', which is root", s->user);
+                                         "the final stage's last USER is '%s', which is root",
+                                         s->user);
                 else if (!s->user[0])
-                        hull_lint_report(c, s->user_instr->node->cmd.pos, NULL,
-                                         "USER expands to an empty value, so the container runs as root");
+                        hull_lint_report(
+                                c, s->user_instr->node->cmd.pos, NULL,
+                                "USER expands to an empty value, so the container runs as root");
                 return;
         }
         if (hull_lint_base_is_nonroot(c, s))
                 return;
         if (hull_lint_root_stage(c, s)->base_scratch)
                 hull_lint_report(c, s->from->node->cmd.pos, NULL,
-                                 "the final stage is built FROM scratch and sets no USER, so its process runs as uid 0");
+                                 "the final stage is built FROM scratch and sets no USER, so its "
+                                 "process runs as uid 0");
         else
                 hull_lint_report(c, s->from->node->cmd.pos, NULL,
                                  "the final stage sets no USER, so the container runs as root");
