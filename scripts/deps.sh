@@ -17,9 +17,11 @@ build_pkgs=(
 )
 lib_pkgs=(
   libjansson-dev libpcre2-dev libyaml-dev
+  libarchive-dev libisal-dev libzstd-dev libssl-dev
+  zstd  # the CLI: tests/unit/test_image_io.c makes .zst inputs with it
   # added by later issues (uncomment with the meson.build dependency()):
-  # libvectorscan-dev libarchive-dev libisal-dev libzstd-dev
-  # libsqlite3-dev libcurl4-openssl-dev libssl-dev
+  # libvectorscan-dev
+  # libsqlite3-dev libcurl4-openssl-dev
 )
 fuzz_pkgs=(   # optional: scripts/deps.sh fuzz
   clang libclang-rt-14-dev

@@ -35,6 +35,19 @@
 #define HULL_MAX_BLOB_BYTES (1ull << 40)
 #define HULL_MAX_INDEX_NESTING 8u
 
+/* Layered file-system model (src/image/layers.c): entries fed plus files
+ * ever present (incarnations, implicit parents included) in one image, and
+ * layers in one image (Docker stops at 127). */
+#define HULL_MAX_IMAGE_ENTRIES 20000000u
+#define HULL_MAX_IMAGE_LAYERS 4096u
+
+/* Image layers (src/image: filter.c, tar.c) */
+#define HULL_MAX_LAYER_BYTES (64ull << 30)       /* decompressed bytes of one layer */
+#define HULL_MAX_DECOMPRESSION_RATIO 1000u       /* decompressed / compressed bytes (gzip tops out near 1032) */
+#define HULL_DECOMPRESSION_RATIO_GRACE (8u << 20) /* the ratio is checked once the output passes this */
+#define HULL_MAX_ZSTD_WINDOW_LOG 27u             /* zstd window, 128 MiB: libzstd's own streaming default */
+#define HULL_MAX_LAYER_ENTRIES 10000000u         /* tar entries per layer, skipped ones included */
+
 /* Generic */
 #define HULL_MAX_JSON_DEPTH 64u
 #define HULL_MAX_PATH_BYTES 4096u
