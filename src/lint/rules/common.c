@@ -714,3 +714,14 @@ const char *hull_lint_squeeze(const char *s, size_t n, char *buf, size_t size) {
         buf[o < size ? o : size - 1] = '\0';
         return buf;
 }
+
+const struct hull_df_flag *hull_lint_run_flag_is(const struct hull_df_instr *in, const char *name,
+                                                 const char *value) {
+        const struct hull_df_flag *f;
+        bool run = in->kind == HULL_DF_RUN || (in->kind == HULL_DF_ONBUILD && in->node->inner &&
+                                               in->node->inner->kind == HULL_DF_RUN);
+
+        if (!run || !(f = hull_lint_flag(in, name)) || !f->value || strcmp(f->value, value) != 0)
+                return NULL;
+        return f;
+}

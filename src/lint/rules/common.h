@@ -174,6 +174,11 @@ const char *hull_lint_mode_files(const struct hull_lint_modecmd *m, char *buf, s
  * BuildKit expands it), NULL when absent. */
 const struct hull_df_flag *hull_lint_flag(const struct hull_df_instr *in, const char *name);
 
+/* in is a RUN, or an ONBUILD RUN, whose last --name flag is exactly value
+ * (as written: BuildKit checks these flags before expansion); the flag, or NULL. */
+const struct hull_df_flag *hull_lint_run_flag_is(const struct hull_df_instr *in, const char *name,
+                                                 const char *value);
+
 /* ---- secrets (HS3001-HS3004) ---------------------------------------------- */
 
 /* name (an ENV/ARG key, any case; '-' and '.' count as '_') names a secret:

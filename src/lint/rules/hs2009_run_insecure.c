@@ -10,18 +10,12 @@
 #include "lint/engine.h"
 #include "lint/rules/common.h"
 
-static bool is_run(const struct hull_df_instr *in) {
-        return in->kind == HULL_DF_RUN || (in->kind == HULL_DF_ONBUILD && in->node->inner &&
-                                           in->node->inner->kind == HULL_DF_RUN);
-}
-
 static void check(struct hull_lint_ctx *c) {
         for (size_t i = 0; i < c->m->ninstrs; i++) {
                 const struct hull_df_instr *in = &c->m->instrs[i];
                 const struct hull_df_flag *f;
 
-                if (!is_run(in) || !(f = hull_lint_flag(in, "security")) || !f->value ||
-                    strcmp(f->value, "insecure") != 0)
+                if (!(f = hull_lint_run_flag_is(in, "security", "insecure")))
                         continue;
                 hull_lint_report(
                         c, f->pos, NULL,
