@@ -412,7 +412,9 @@ static int get_i64(struct pctx *c, json_t *obj, const char *field, bool required
         return r;
 }
 
-static int get_obj(struct pctx *c, json_t *obj, const char *field, bool required, json_t **ret) {
+/* A member that must be a JSON container of type `type` (object or array). */
+static int get_container(struct pctx *c, json_t *obj, const char *field, bool required,
+                         json_type type, json_t **ret) {
         json_t *v;
         size_t mark;
         int r;
@@ -421,33 +423,22 @@ static int get_obj(struct pctx *c, json_t *obj, const char *field, bool required
         *ret = NULL;
         if (!v)
                 return required ? missing(c, field) : HULL_OK;
-        if (json_is_object(v)) {
+        if (json_typeof(v) == type) {
                 *ret = v;
                 return HULL_OK;
         }
         mark = push_key(c, field);
-        r = wrong_type(c, v, "an object");
+        r = wrong_type(c, v, type == JSON_OBJECT ? "an object" : "an array");
         pop(c, mark);
         return r;
 }
 
-static int get_arr(struct pctx *c, json_t *obj, const char *field, bool required, json_t **ret) {
-        json_t *v;
-        size_t mark;
-        int r;
+static int get_obj(struct pctx *c, json_t *obj, const char *field, bool required, json_t **ret) {
+        return get_container(c, obj, field, required, JSON_OBJECT, ret);
+}
 
-        HULL_TRY(member(c, obj, field, &v));
-        *ret = NULL;
-        if (!v)
-                return required ? missing(c, field) : HULL_OK;
-        if (json_is_array(v)) {
-                *ret = v;
-                return HULL_OK;
-        }
-        mark = push_key(c, field);
-        r = wrong_type(c, v, "an array");
-        pop(c, mark);
-        return r;
+static int get_arr(struct pctx *c, json_t *obj, const char *field, bool required, json_t **ret) {
+        return get_container(c, obj, field, required, JSON_ARRAY, ret);
 }
 
 /* []string; a null element is "" as in Go.  The caller has pushed the path. */

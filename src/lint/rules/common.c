@@ -725,3 +725,18 @@ const struct hull_df_flag *hull_lint_run_flag_is(const struct hull_df_instr *in,
                 return NULL;
         return f;
 }
+
+void hull_lint_each_final_cmd_and_copy(struct hull_lint_ctx *c, hull_lint_cmd_fn *on_cmd,
+                                       void (*on_copy)(struct hull_lint_ctx *c,
+                                                       const struct hull_df_instr *in)) {
+        for (size_t s = 0; s < c->m->nstages; s++) {
+                const struct hull_df_stage *st = &c->m->stages[s];
+                if (!hull_lint_stage_is_final(c, s))
+                        continue;
+                hull_lint_each_cmd(c, st, on_cmd, NULL);
+                for (size_t i = 0; i < st->ninstrs; i++)
+                        if (st->instrs[i]->kind == HULL_DF_COPY ||
+                            st->instrs[i]->kind == HULL_DF_ADD)
+                                on_copy(c, st->instrs[i]);
+        }
+}

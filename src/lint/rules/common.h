@@ -118,6 +118,12 @@ typedef void hull_lint_cmd_fn(struct hull_lint_ctx *c, const struct hull_df_inst
 void hull_lint_each_cmd(struct hull_lint_ctx *c, const struct hull_df_stage *s,
                         hull_lint_cmd_fn *fn, void *ud);
 
+/* For every stage that ends up in the final image: on_cmd for each shell
+ * command of its RUNs (as hull_lint_each_cmd), on_copy for each COPY/ADD. */
+void hull_lint_each_final_cmd_and_copy(struct hull_lint_ctx *c, hull_lint_cmd_fn *on_cmd,
+                                       void (*on_copy)(struct hull_lint_ctx *c,
+                                                       const struct hull_df_instr *in));
+
 /* The value-taking options of curl and wget (the common ones). */
 extern const struct hull_sh_optspec hull_lint_curl_opts;
 extern const struct hull_sh_optspec hull_lint_wget_opts;

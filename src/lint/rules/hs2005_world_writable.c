@@ -58,16 +58,7 @@ static void check_copy(struct hull_lint_ctx *c, const struct hull_df_instr *in) 
 }
 
 static void check(struct hull_lint_ctx *c) {
-        for (size_t s = 0; s < c->m->nstages; s++) {
-                const struct hull_df_stage *st = &c->m->stages[s];
-                if (!hull_lint_stage_is_final(c, s))
-                        continue;
-                hull_lint_each_cmd(c, st, on_cmd, NULL);
-                for (size_t i = 0; i < st->ninstrs; i++)
-                        if (st->instrs[i]->kind == HULL_DF_COPY ||
-                            st->instrs[i]->kind == HULL_DF_ADD)
-                                check_copy(c, st->instrs[i]);
-        }
+        hull_lint_each_final_cmd_and_copy(c, on_cmd, check_copy);
 }
 
 const struct hull_rule hull_rule_HS2005 = {
