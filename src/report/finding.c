@@ -67,6 +67,10 @@ int hull_findings_add(struct hull_findings *f, const struct hull_finding *x) {
         p->message = dup(f, x->message, &bad);
         p->fix = dup(f, x->fix, &bad);
         p->file = dup(f, x->file, &bad);
+        p->image_path = dup(f, x->image_path, &bad);
+        p->image_field = dup(f, x->image_field, &bad);
+        p->layer_digest = dup(f, x->layer_digest, &bad);
+        p->created_by = dup(f, x->created_by, &bad);
         if (bad) {
                 f->n--;
                 return HULL_ENOMEM;
@@ -90,6 +94,9 @@ static int cmp(const void *pa, const void *pb) {
         if (a->col != b->col)
                 return a->col < b->col ? -1 : 1;
         if ((r = nullcmp(a->rule_id, b->rule_id)))
+                return r;
+        if ((r = nullcmp(a->image_field, b->image_field)) ||
+            (r = nullcmp(a->image_path, b->image_path)))
                 return r;
         return nullcmp(a->message, b->message);
 }

@@ -35,6 +35,16 @@ struct hull_finding {
         const char *file;    /* as given by the user */
         unsigned line, col;  /* 1-based; 0 = the whole file */
         unsigned end_line;
+        /* Image findings (hullscan image): file is the image reference; the
+         * place inside the image and its provenance.  All zero for Dockerfiles. */
+        const char *image_path;  /* "etc/passwd" (normalised, no leading '/'); NULL: none */
+        const char *image_field; /* "config.User", "history[3].created_by"; NULL */
+        bool has_layer;
+        unsigned layer;           /* index from 0 */
+        const char *layer_digest; /* the layer's diff_id */
+        const char *created_by;   /* the history instruction that made the layer; NULL */
+        bool deleted;             /* deleted by a later layer, still in the image */
+        unsigned deleted_in;
 };
 
 struct hull_findings {
