@@ -14,14 +14,18 @@
 
 #include "basic/err.h"
 
+/* Lint rules (HS1xxx-HS3xxx) and image audit rules (HS4xxx, src/audit), in
+ * id order: one table for `hullscan rules`, --ignore and the config. */
 #define RULE(id, stem) extern const struct hull_rule hull_rule_##id;
 #define OBSOLETE(id)
 #include "lint/rules.list"
+#include "audit/rules.list"
 #undef RULE
 
 const struct hull_rule *const hull_rules[] = {
 #define RULE(id, stem) &hull_rule_##id,
 #include "lint/rules.list"
+#include "audit/rules.list"
 #undef RULE
 #undef OBSOLETE
         NULL,
@@ -255,7 +259,7 @@ int hull_lint_run(const struct hull_lint_input *in, const struct hull_lint_confi
                 .out = &raw,
         };
         for (size_t i = 0; hull_rules[i]; i++) {
-                if (disabled(cfg, hull_rules[i]->id))
+                if (!hull_rules[i]->check || disabled(cfg, hull_rules[i]->id))
                         continue;
                 c.rule = hull_rules[i];
                 hull_rules[i]->check(&c);

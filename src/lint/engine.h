@@ -22,6 +22,7 @@
 #include "report/finding.h"
 
 struct hull_lint_ctx;
+struct hull_audit_ctx; /* audit/audit.h */
 
 struct hull_rule {
         const char *id;   /* "HS2001": HS + family digit + 3 digits, never reused */
@@ -32,10 +33,11 @@ struct hull_rule {
         const char *fix;       /* the default one-line fix */
         const char *hadolint;  /* equivalent hadolint IDs ("DL3002"), NULL if none */
         const char *trivy;     /* equivalent Trivy check IDs ("DS002"), NULL if none */
-        void (*check)(struct hull_lint_ctx *c);
+        void (*check)(struct hull_lint_ctx *c);      /* Dockerfile rules; NULL for image rules */
+        void (*audit)(struct hull_audit_ctx *c);     /* image rules (HS4xxx); NULL otherwise */
 };
 
-/* All rules, sorted by id; NULL-terminated. */
+/* All rules, lint and audit, sorted by id; NULL-terminated. */
 extern const struct hull_rule *const hull_rules[];
 const struct hull_rule *hull_rule_find(const char *id);
 
