@@ -35,6 +35,18 @@
 #define HULL_MAX_BLOB_BYTES (1ull << 40)
 #define HULL_MAX_INDEX_NESTING 8u
 
+/* Outer archives (src/image/archive.c): the docker-archive or oci-archive
+ * tar is indexed header by header, never extracted.  MEMBERS counts every
+ * header (pax and GNU extension headers too); INDEX_BYTES is the arena
+ * budget of the index (names, link targets); PAX_BYTES bounds one pax
+ * extended header, as Go's archive/tar does (docker load reads these tars);
+ * LINK_HOPS bounds symlink and hard-link resolution inside the archive
+ * (skopeo's <id>/layer.tar -> ../<diffid>.tar needs one). */
+#define HULL_MAX_ARCHIVE_MEMBERS 262144u
+#define HULL_MAX_ARCHIVE_INDEX_BYTES (64u * 1024 * 1024)
+#define HULL_MAX_PAX_BYTES (1u * 1024 * 1024)
+#define HULL_MAX_ARCHIVE_LINK_HOPS 16u
+
 /* Layered file-system model (src/image/layers.c): entries fed plus files
  * ever present (incarnations, implicit parents included) in one image, and
  * layers in one image (Docker stops at 127). */

@@ -329,12 +329,15 @@ int cmd_lint(int argc, const char **argv, struct hull_ctx *ctx) {
                 rc = HULL_EXIT_INTERNAL;
                 goto done;
         }
-        for (size_t i = 0; i < nrules; i++) {
+        nrules = 0;
+        for (size_t i = 0; hull_rules[i]; i++) {
                 const struct hull_rule *x = hull_rules[i];
-                rules[i] = (struct hull_report_rule){
+                if (!x->check) /* image rules are reported by `hullscan image` */
+                        continue;
+                rules[nrules++] = (struct hull_report_rule){
                         x->id,        x->slug,     x->title,
                         x->rationale, x->fix,      hull_lint_settings_severity(&set, x),
-                        NULL,         x->hadolint, x->trivy};
+                        NULL,         x->hadolint, x->trivy, x->audit != NULL};
         }
         f = hull_out_open(output);
         if (!f) {

@@ -3,6 +3,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -104,6 +105,27 @@ static int cmp(const void *pa, const void *pb) {
 void hull_findings_sort(struct hull_findings *f) {
         if (f->n > 1)
                 qsort(f->v, f->n, sizeof(*f->v), cmp);
+}
+
+void hull_finding_place(const struct hull_finding *x, char *buf, size_t size) {
+        int n;
+        if (!size)
+                return;
+        if (!x->image_path && !x->image_field && !x->has_layer) {
+                snprintf(buf, size, "%s:%u", x->file ? x->file : "", x->line);
+                return;
+        }
+        if (x->image_path)
+                n = snprintf(buf, size, "/%s", x->image_path);
+        else
+                n = snprintf(buf, size, "%s", x->image_field ? x->image_field : "image");
+        if (n < 0 || (size_t)n >= size || !x->has_layer)
+                return;
+        if (x->deleted)
+                snprintf(buf + n, size - (size_t)n, " (layer %u, deleted in layer %u)", x->layer,
+                         x->deleted_in);
+        else
+                snprintf(buf + n, size - (size_t)n, " (layer %u)", x->layer);
 }
 
 size_t hull_findings_count_at_least(const struct hull_findings *f, enum hull_severity min) {

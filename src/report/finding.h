@@ -63,6 +63,12 @@ void hull_findings_release(struct hull_findings *f);
 /* Appends a copy of *x (strings copied into f's arena).  HULL_ENOMEM. */
 int hull_findings_add(struct hull_findings *f, const struct hull_finding *x);
 void hull_findings_sort(struct hull_findings *f);
+/* Where a finding is, for one-line reports: "Dockerfile:12" for a file;
+ * for an image finding its field ("config.User") or "/path" with the layer:
+ * "/usr/bin/su (layer 2)", "/app/.env (layer 1, deleted in layer 3)".
+ * Always NUL-terminated (truncated to size). */
+void hull_finding_place(const struct hull_finding *x, char *buf, size_t size);
+
 /* Number of findings at or above min. */
 size_t hull_findings_count_at_least(const struct hull_findings *f, enum hull_severity min);
 

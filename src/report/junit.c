@@ -109,7 +109,12 @@ static int write_junit(struct hull_buf *b, const struct hull_findings *f,
                                                 hull_severity_to_string(x->severity)));
                                         any = true;
                                 }
-                                HULL_TRY(hull_buf_printf(b, "%s:%u: %s: ", x->file, x->line,
+                                char place[1024];
+                                hull_finding_place(x, place, sizeof(place));
+                                HULL_TRY(xml(b, m->image ? place : x->file));
+                                if (!m->image)
+                                        HULL_TRY(hull_buf_printf(b, ":%u", x->line));
+                                HULL_TRY(hull_buf_printf(b, ": %s: ",
                                                          hull_severity_to_string(x->severity)));
                                 HULL_TRY(xml(b, x->message));
                                 HULL_TRY(hull_buf_puts(b, " (fix: "));

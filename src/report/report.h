@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "basic/buf.h"
 #include "report/finding.h"
@@ -19,6 +20,41 @@ struct hull_report_rule {
         enum hull_severity severity; /* default severity */
         const char *help_uri;        /* docs page */
         const char *hadolint, *trivy;
+        bool image; /* an image audit rule (HS4xxx) rather than a Dockerfile rule */
+};
+
+/* hullscan image: one layer of the image scanned. */
+struct hull_report_layer {
+        const char *diff_id;
+        const char *digest;     /* blob digest; NULL when the archive names none */
+        const char *created_by; /* history instruction; NULL */
+        uint64_t blob_bytes, tar_bytes;
+        const char *compression; /* "gzip", "zstd", "none" */
+};
+
+/* hullscan image: what was scanned and what it is made of (facts). */
+struct hull_report_image {
+        const char *ref;       /* as given */
+        const char *path;      /* the archive or layout directory */
+        const char *transport; /* "docker-archive", "oci", "oci-archive" */
+        const char *name;      /* selected tag or NULL */
+        const char *const *tags;
+        size_t ntags;
+        const char *manifest_digest, *config_digest; /* manifest: NULL when none */
+        const char *platform;                        /* "linux/amd64" */
+        bool verified;                               /* false: --skip-verify */
+        const char *os;              /* os-release PRETTY_NAME or ID VERSION_ID; NULL */
+        const char *user;            /* Config.User; NULL = empty */
+        bool runs_as_root;
+        const char *shell;           /* NULL: none */
+        const char *package_manager; /* NULL: none */
+        bool minimal;                /* no shell, no package manager */
+        uint64_t final_bytes, final_files, tar_bytes, blob_bytes;
+        const struct hull_report_layer *layers;
+        size_t nlayers;
+        const char *const *notes; /* skipped files, warnings */
+        size_t nnotes;
+        uint64_t notes_dropped;
 };
 
 /* Everything a formatter may print besides the findings. */
@@ -33,6 +69,7 @@ struct hull_report_meta {
         enum hull_severity fail_on;
         bool color; /* ANSI colours (table) */
         bool quiet; /* table: no summary when clean */
+        const struct hull_report_image *image; /* hullscan image; NULL otherwise */
 };
 
 struct hull_formatter {

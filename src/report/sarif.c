@@ -126,7 +126,7 @@ static void rule_obj(struct hull_json *j, const struct hull_report_rule *r) {
         hull_json_key(j, "tags");
         hull_json_arr(j);
         hull_json_cstr(j, "security");
-        hull_json_cstr(j, "dockerfile");
+        hull_json_cstr(j, r->image ? "container-image" : "dockerfile");
         hull_json_cstr(j, r->slug);
         hull_json_arr_end(j);
         hull_json_kcstr(j, "security-severity", security_severity(r->severity));
@@ -201,9 +201,15 @@ static int write_sarif(struct hull_buf *b, const struct hull_findings *f,
                 hull_json_obj(&j);
                 {
                         char msg[2048];
-                        snprintf(msg, sizeof(msg), "%s. Fix: %s", x->message, x->fix ? x->fix : "");
+                        char place[1024] = "";
+                        if (m->image) {
+                                hull_finding_place(x, place, sizeof(place) - 2);
+                                memcpy(place + strlen(place), ": ", 3);
+                        }
+                        snprintf(msg, sizeof(msg), "%s%s. Fix: %s", place, x->message,
+                                 x->fix ? x->fix : "");
                         /* SARIF messages are sentences: capitalised, with a final full stop */
-                        if (msg[0] >= 'a' && msg[0] <= 'z')
+                        if (!m->image && msg[0] >= 'a' && msg[0] <= 'z')
                                 msg[0] = (char)(msg[0] - 32);
                         size_t l = strlen(msg);
                         if (l && msg[l - 1] != '.' && l + 1 < sizeof(msg)) {
@@ -220,7 +226,19 @@ static int write_sarif(struct hull_buf *b, const struct hull_findings *f,
                 hull_json_obj(&j);
                 hull_json_key(&j, "artifactLocation");
                 hull_json_obj(&j);
-                uri(&tmp, x->file, have_cwd ? cwd : NULL, &rel);
+                if (m->image) {
+                        /* the archive (or layout directory), then the path inside it */
+                        struct hull_buf p = HULL_BUF_INIT(1 << 20);
+                        (void)!hull_buf_puts(&p, m->image->path);
+                        if (x->image_path) {
+                                (void)!hull_buf_putc(&p, '/');
+                                (void)!hull_buf_puts(&p, x->image_path);
+                        }
+                        uri(&tmp, p.data ? p.data : "", have_cwd ? cwd : NULL, &rel);
+                        hull_buf_release(&p);
+                } else {
+                        uri(&tmp, x->file, have_cwd ? cwd : NULL, &rel);
+                }
                 hull_json_kcstr(&j, "uri", tmp.data ? tmp.data : "");
                 if (rel && have_cwd)
                         hull_json_kcstr(&j, "uriBaseId", "%SRCROOT%");
@@ -238,6 +256,25 @@ static int write_sarif(struct hull_buf *b, const struct hull_findings *f,
                 hull_json_obj(&j);
                 hull_json_kcstr(&j, "checklist", x->slug);
                 hull_json_kcstr(&j, "severity", hull_severity_to_string(x->severity));
+                if (m->image) {
+                        hull_json_kcstr(&j, "image", m->image->ref);
+                        if (x->image_path) {
+                                hull_buf_reset(&tmp);
+                                (void)!hull_buf_putc(&tmp, '/');
+                                (void)!hull_buf_puts(&tmp, x->image_path);
+                                hull_json_kstr(&j, "imagePath", tmp.data, tmp.len);
+                        }
+                        if (x->image_field)
+                                hull_json_kcstr(&j, "imageField", x->image_field);
+                        if (x->has_layer) {
+                                hull_json_kint(&j, "layer", x->layer);
+                                hull_json_kcstr(&j, "layerDiffId", x->layer_digest);
+                                if (x->created_by)
+                                        hull_json_kcstr(&j, "createdBy", x->created_by);
+                        }
+                        if (x->deleted)
+                                hull_json_kint(&j, "deletedInLayer", x->deleted_in);
+                }
                 hull_json_obj_end(&j);
                 hull_json_obj_end(&j);
         }

@@ -1,10 +1,18 @@
 /* table.c - the human report: findings grouped by file, one line each with
- * FILE:LINE, severity, rule id and message, then the one-line fix; a summary
- * line.  Colours (severity) only when meta->color. */
+ * the place (FILE:LINE, or for an image the path or config field and the
+ * layer), severity, rule id and message, then the one-line fix and, for an
+ * image, the instruction that made the layer; a summary line.  An image
+ * report starts with what the image is (the facts) and ends with the notes.
+ * Colours (severity) only when meta->color. */
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "basic/err.h"
 #include "report/report.h"
+
+#define TABLE_MAX_NOTES 10u     /* notes printed; the JSON report has them all */
+#define TABLE_CREATED_BY_MAX 100 /* bytes of created_by shown */
 
 static const char *const sev_color[_HULL_SEV_MAX] = {
         [HULL_SEV_INFO] = "\033[2m",        [HULL_SEV_LOW] = "\033[36m",
@@ -12,35 +20,110 @@ static const char *const sev_color[_HULL_SEV_MAX] = {
         [HULL_SEV_CRITICAL] = "\033[1;31m",
 };
 
+/* 1536 -> "1.5 KiB" */
+static void human(uint64_t n, char *buf, size_t size) {
+        static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+        double v = (double)n;
+        size_t u = 0;
+        while (v >= 1024 && u + 1 < sizeof(unit) / sizeof(unit[0])) {
+                v /= 1024;
+                u++;
+        }
+        if (u == 0)
+                snprintf(buf, size, "%" PRIu64 " B", n);
+        else
+                snprintf(buf, size, "%.1f %s", v, unit[u]);
+}
+
+/* created_by without Docker's "/bin/sh -c #(nop) " noise, on one line, cut. */
+static int put_created_by(struct hull_buf *b, const char *s) {
+        static const char nop[] = "/bin/sh -c #(nop) ";
+        size_t n = 0;
+        if (strncmp(s, nop, sizeof(nop) - 1) == 0)
+                s += sizeof(nop) - 1;
+        for (; s[n] && n < TABLE_CREATED_BY_MAX; n++)
+                HULL_TRY(hull_buf_putc(b, s[n] == '\n' || s[n] == '\t' ? ' ' : s[n]));
+        return s[n] ? hull_buf_puts(b, "...") : HULL_OK;
+}
+
+static int image_header(struct hull_buf *b, const struct hull_report_image *im, const char *bold,
+                        const char *reset) {
+        char size[32];
+
+        HULL_TRY(hull_buf_printf(b, "%sImage %s%s", bold, im->ref, reset));
+        if (im->ntags)
+                HULL_TRY(hull_buf_printf(b, " (%s%s)", im->tags[0], im->ntags > 1 ? ", ..." : ""));
+        HULL_TRY(hull_buf_printf(b, "\n  %s, %s\n", im->os ? im->os : "unknown OS",
+                                 im->platform ? im->platform : "unknown platform"));
+        human(im->final_bytes, size, sizeof(size));
+        HULL_TRY(hull_buf_printf(b, "  %zu layer%s, %s in %" PRIu64 " files, user %s%s\n",
+                                 im->nlayers, im->nlayers == 1 ? "" : "s", size, im->final_files,
+                                 im->user ? im->user : "(none: root)",
+                                 im->runs_as_root && im->user ? " (uid 0)" : ""));
+        HULL_TRY(hull_buf_printf(b, "  shell %s, package manager %s: %s\n",
+                                 im->shell ? im->shell : "none",
+                                 im->package_manager ? im->package_manager : "none",
+                                 im->minimal ? "minimal" : "not minimal"));
+        if (!im->verified)
+                HULL_TRY(hull_buf_puts(b, "  WARNING: digests not verified (--skip-verify)\n"));
+        return hull_buf_puts(b, "\n");
+}
+
+static int image_notes(struct hull_buf *b, const struct hull_report_image *im) {
+        uint64_t total = im->nnotes + im->notes_dropped;
+        if (!total)
+                return HULL_OK;
+        HULL_TRY(hull_buf_printf(b, "\n%" PRIu64 " note%s (files skipped, damaged entries):\n",
+                                 total, total == 1 ? "" : "s"));
+        for (size_t i = 0; i < im->nnotes && i < TABLE_MAX_NOTES; i++)
+                HULL_TRY(hull_buf_printf(b, "  %s\n", im->notes[i]));
+        if (total > TABLE_MAX_NOTES)
+                HULL_TRY(hull_buf_printf(b, "  ... %" PRIu64 " more (see --format json)\n",
+                                         total - TABLE_MAX_NOTES));
+        return HULL_OK;
+}
+
 static int write_table(struct hull_buf *b, const struct hull_findings *f,
                        const struct hull_report_meta *m) {
         const char *file = NULL;
         size_t counts[_HULL_SEV_MAX] = {0};
         const char *bold = m->color ? "\033[1m" : "", *reset = m->color ? "\033[0m" : "";
+        const char *what = m->image ? "image" : "file";
 
+        if (m->image)
+                HULL_TRY(image_header(b, m->image, bold, reset));
         for (size_t i = 0; i < f->n; i++) {
                 const struct hull_finding *x = &f->v[i];
-                if (!file || strcmp(file, x->file) != 0) {
+                char place[1024];
+                if (!m->image && (!file || strcmp(file, x->file) != 0)) {
                         file = x->file;
                         HULL_TRY(
                                 hull_buf_printf(b, "%s%s%s%s\n", i ? "\n" : "", bold, file, reset));
                 }
                 counts[x->severity]++;
-                HULL_TRY(hull_buf_printf(b, "  %s:%u  %s%-8s%s %s  %s\n", x->file, x->line,
+                hull_finding_place(x, place, sizeof(place));
+                HULL_TRY(hull_buf_printf(b, "  %s  %s%-8s%s %s  %s\n", place,
                                          m->color ? sev_color[x->severity] : "",
                                          hull_severity_to_string(x->severity), reset, x->rule_id,
                                          x->message));
                 if (x->fix)
                         HULL_TRY(hull_buf_printf(b, "      fix: %s\n", x->fix));
+                if (x->created_by && !x->image_field) {
+                        HULL_TRY(hull_buf_printf(b, "      from: layer %u: ", x->layer));
+                        HULL_TRY(put_created_by(b, x->created_by));
+                        HULL_TRY(hull_buf_puts(b, "\n"));
+                }
         }
+        if (m->image)
+                HULL_TRY(image_notes(b, m->image));
         if (f->n == 0) {
                 if (!m->quiet)
-                        HULL_TRY(hull_buf_printf(b, "no findings in %zu file%s\n", m->nfiles,
+                        HULL_TRY(hull_buf_printf(b, "no findings in %zu %s%s\n", m->nfiles, what,
                                                  m->nfiles == 1 ? "" : "s"));
                 return HULL_OK;
         }
-        HULL_TRY(hull_buf_printf(b, "\n%zu finding%s in %zu file%s:", f->n, f->n == 1 ? "" : "s",
-                                 m->nfiles, m->nfiles == 1 ? "" : "s"));
+        HULL_TRY(hull_buf_printf(b, "\n%zu finding%s in %zu %s%s:", f->n, f->n == 1 ? "" : "s",
+                                 m->nfiles, what, m->nfiles == 1 ? "" : "s"));
         for (int s = _HULL_SEV_MAX - 1; s >= 0; s--)
                 if (counts[s])
                         HULL_TRY(hull_buf_printf(b, " %zu %s", counts[s],
