@@ -18,7 +18,9 @@
 #include "basic/diag.h"
 #include "basic/err.h"
 #include "cli/parse_options.h"
+#include "config/config.h"
 #include "dockerfile/stages.h"
+#include "report/report.h"
 
 /* Exit codes: docs/exit-codes.md. */
 enum hull_exit {
@@ -54,7 +56,19 @@ bool hull_use_color(FILE *f);
 int hull_cli_build_args(const struct hull_strlist *l, struct hull_df_build_arg **ret);
 void hull_cli_build_args_free(struct hull_df_build_arg *v, size_t n);
 
+/* The rules a report lists: Dockerfile rules (image false) or image audit
+ * rules, with the severities of set.  calloc'd (free()); NULL when out of
+ * memory. */
+struct hull_report_rule *hull_cli_report_rules(const struct hull_lint_settings *set, bool image,
+                                               size_t *ret_n);
+
+/* .hullscan.yaml (--config, else found upward from start) and --ignore into
+ * set.  Returns an exit code (errors printed). */
+int hull_cli_load_settings(struct hull_lint_settings *set, const char *config_path,
+                           const char *start, const struct hull_strlist *ignores);
+
 int cmd_help(int argc, const char **argv, struct hull_ctx *ctx);
+int cmd_image(int argc, const char **argv, struct hull_ctx *ctx);
 int cmd_lint(int argc, const char **argv, struct hull_ctx *ctx);
 int cmd_parse(int argc, const char **argv, struct hull_ctx *ctx);
 int cmd_rules(int argc, const char **argv, struct hull_ctx *ctx);

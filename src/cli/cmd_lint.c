@@ -244,25 +244,12 @@ int cmd_lint(int argc, const char **argv, struct hull_ctx *ctx) {
                 }
         }
         /* configuration: --config, else .hullscan.yaml upward from the first file */
-        {
-                _cleanup_free_ char *found =
-                        config_path
-                                ? NULL
-                                : hull_config_find(files.n && strcmp(files.v[0], "-") ? files.v[0]
-                                                                                      : ".");
-                const char *cp = config_path ? config_path : found;
-                struct hull_diag d;
-                hull_diag_init(&d);
-                if (cp && hull_config_load_file(&set, cp, &d) != 0) {
-                        rc = hull_cli_diag(&d, NULL, 0);
-                        goto done;
-                }
+        r = hull_cli_load_settings(&set, config_path,
+                                   files.n && strcmp(files.v[0], "-") ? files.v[0] : ".", &ignores);
+        if (r != HULL_EXIT_OK) {
+                rc = r;
+                goto done;
         }
-        for (size_t i = 0; i < ignores.n; i++)
-                if (hull_lint_settings_disable(&set, ignores.v[i]) < 0) {
-                        rc = HULL_EXIT_INTERNAL;
-                        goto done;
-                }
 
         for (size_t i = 0; i < files.n; i++) {
                 const char *path = files.v[i];
@@ -322,22 +309,10 @@ int cmd_lint(int argc, const char **argv, struct hull_ctx *ctx) {
                 all.n = k;
         }
         hull_findings_sort(&all);
-        for (size_t i = 0; hull_rules[i]; i++)
-                nrules++;
-        rules = calloc(nrules + 1, sizeof(*rules));
+        rules = hull_cli_report_rules(&set, false, &nrules);
         if (!rules) {
                 rc = HULL_EXIT_INTERNAL;
                 goto done;
-        }
-        nrules = 0;
-        for (size_t i = 0; hull_rules[i]; i++) {
-                const struct hull_rule *x = hull_rules[i];
-                if (!x->check) /* image rules are reported by `hullscan image` */
-                        continue;
-                rules[nrules++] = (struct hull_report_rule){
-                        x->id,        x->slug,     x->title,
-                        x->rationale, x->fix,      hull_lint_settings_severity(&set, x),
-                        NULL,         x->hadolint, x->trivy, x->audit != NULL};
         }
         f = hull_out_open(output);
         if (!f) {

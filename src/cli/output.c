@@ -125,3 +125,48 @@ bool hull_use_color(FILE *f) {
                 return false;
         return isatty(fileno(f)) == 1;
 }
+
+struct hull_report_rule *hull_cli_report_rules(const struct hull_lint_settings *set, bool image,
+                                               size_t *ret_n) {
+        size_t n = 0, k = 0;
+        struct hull_report_rule *v;
+
+        for (size_t i = 0; hull_rules[i]; i++)
+                n++;
+        v = calloc(n + 1, sizeof(*v));
+        if (!v)
+                return NULL;
+        for (size_t i = 0; hull_rules[i]; i++) {
+                const struct hull_rule *x = hull_rules[i];
+                if (image ? !x->audit : !x->check)
+                        continue;
+                v[k++] = (struct hull_report_rule){
+                        x->id,        x->slug,     x->title,
+                        x->rationale, x->fix,      hull_lint_settings_severity(set, x),
+                        NULL,         x->hadolint, x->trivy,
+                        image};
+        }
+        *ret_n = k;
+        return v;
+}
+
+int hull_cli_load_settings(struct hull_lint_settings *set, const char *config_path,
+                           const char *start, const struct hull_strlist *ignores) {
+        _cleanup_free_ char *found = config_path ? NULL : hull_config_find(start);
+        const char *cp = config_path ? config_path : found;
+        struct hull_diag d;
+
+        for (size_t i = 0; i < ignores->n; i++)
+                if (!hull_rule_find(ignores->v[i])) {
+                        hull_cli_error("unknown rule '%s' in --ignore; see 'hullscan rules'",
+                                       ignores->v[i]);
+                        return HULL_EXIT_USAGE;
+                }
+        hull_diag_init(&d);
+        if (cp && hull_config_load_file(set, cp, &d) != 0)
+                return hull_cli_diag(&d, NULL, 0);
+        for (size_t i = 0; i < ignores->n; i++)
+                if (hull_lint_settings_disable(set, ignores->v[i]) < 0)
+                        return HULL_EXIT_INTERNAL;
+        return HULL_EXIT_OK;
+}
