@@ -64,7 +64,7 @@ enum hull_archive_type {
 };
 
 struct hull_archive_member {
-        const char *name;       /* normalised, never "" */
+        const char *name; /* normalised, never "" */
         enum hull_archive_type type;
         char typeflag;          /* as written, for messages */
         uint64_t header_offset; /* of its first header (pax or GNU headers included) */
@@ -87,8 +87,7 @@ int hull_archive_index(struct hull_archive **ret, hull_archive_pread_fn *fn, voi
 
 /* The archive open at fd (not owned: it must stay open while the index
  * lives).  Must be a regular file. */
-int hull_archive_index_fd(struct hull_archive **ret, int fd, const char *name,
-                          struct hull_diag *d);
+int hull_archive_index_fd(struct hull_archive **ret, int fd, const char *name, struct hull_diag *d);
 
 /* len bytes at data (not copied; must outlive the index): fuzzing, tests. */
 int hull_archive_index_memory(struct hull_archive **ret, const void *data, size_t len,
@@ -122,8 +121,8 @@ int hull_archive_source(const struct hull_archive *a, const struct hull_archive_
 
 /* Read member m whole into a new buffer (hull_free it; NUL-terminated).
  * Larger than max: HULL_ELIMIT naming what (e.g. "manifest.json"). */
-int hull_archive_read(const struct hull_archive *a, const struct hull_archive_member *m,
-                      size_t max, char **ret_data, size_t *ret_len, struct hull_diag *d);
+int hull_archive_read(const struct hull_archive *a, const struct hull_archive_member *m, size_t max,
+                      char **ret_data, size_t *ret_len, struct hull_diag *d);
 
 /* Accepts NULL; returns NULL. */
 struct hull_archive *hull_archive_free(struct hull_archive *a);

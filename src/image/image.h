@@ -17,9 +17,10 @@
  *                                docker-archive: (even when it also holds an
  *                                OCI layout: Docker 25+), a tar holding only
  *                                oci-layout + index.json is oci-archive:.
- * As in skopeo, the REF/TAG part is split at the LAST ':' only when what
- * follows contains no '/' (so "docker-archive:/a:b/c.tar" is a path) and the
- * path without it exists while the whole string does not.
+ * PATH and REF/TAG are split by existence (both may hold ':'): the whole
+ * string when it names an existing file, else the longest prefix before a
+ * ':' that exists (so "img.tar:ghcr.io/x/app:1" works, unlike skopeo's
+ * first-':' cut); docs/internals/image-open.md has the rule in full.
  *
  * Multi-platform indexes (nested, up to HULL_MAX_INDEX_NESTING): the entry
  * for opts->platform (default: the host's) is chosen with
@@ -113,7 +114,7 @@ struct hull_image {
         const char *path; /* the archive or directory */
         enum hull_image_transport transport;
         enum hull_image_docker_shape docker_shape;
-        const char *name;          /* the selected reference (tag, ref.name, digest) or NULL */
+        const char *name; /* the selected reference (tag, ref.name, digest) or NULL */
         const char **tags;         /* every name the archive gives this image (RepoTags,
                                     * ref.name / io.containerd.image.name annotations) */
         size_t ntags;
