@@ -36,6 +36,21 @@ step "Lint examples/Dockerfile against the container-security checklist" \
   lint examples/Dockerfile
 step "The same findings as SARIF 2.1.0 for GitHub code scanning, written to build/demo.sarif" \
   lint --format sarif -o build/demo.sarif examples/Dockerfile
+
+# The example image: built from examples/image/demo.spec by the project's own
+# fixture builder (tests/fixture; no Docker engine needed), then audited.
+printf '\n==> Build the example image build/demo-image.tar from examples/image/demo.spec\n'
+printf '$ build/tests/mkfixture examples/image/demo.spec build/demo-image.tar\n'
+if ! ./build/tests/mkfixture examples/image/demo.spec build/demo-image.tar; then
+  echo "demo: cannot build the example image" >&2
+  exit 1
+fi
+step "Audit the image: config, every layer's files (deleted ones too), history" \
+  image build/demo-image.tar
+step "Its layers and the instructions that made them" \
+  image --history build/demo-image.tar
+step "The image findings as SARIF, written to build/demo-image.sarif" \
+  image --format sarif -o build/demo-image.sarif build/demo-image.tar
 step "Every rule hullscan knows" \
   rules
 

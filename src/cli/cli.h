@@ -62,6 +62,24 @@ void hull_cli_build_args_free(struct hull_df_build_arg *v, size_t n);
 struct hull_report_rule *hull_cli_report_rules(const struct hull_lint_settings *set, bool image,
                                                size_t *ret_n);
 
+/* The report options lint and image share (--format, --fail-on, --severity,
+ * -o, -q, --no-color).  Set the strings, call hull_cli_report_check() after
+ * option parsing, then hull_cli_report_emit() once with every finding. */
+struct hull_cli_report {
+        const char *format, *output, *fail_on_s, *severity_s; /* defaults set by init */
+        bool quiet, no_color;
+        const struct hull_formatter *fmt;     /* set by check */
+        enum hull_severity fail_on, min_sev; /* set by check */
+};
+void hull_cli_report_init(struct hull_cli_report *r);
+/* Validate format and severities; returns an exit code (errors printed). */
+int hull_cli_report_check(struct hull_cli_report *r);
+/* Keep findings at or above --severity, sort them, fill meta's fail_on,
+ * color and quiet, write the report to -o or stdout.  Returns the exit code:
+ * 0, 1 (findings at or above --fail-on), 2 (cannot write the file), 3. */
+int hull_cli_report_emit(struct hull_cli_report *r, struct hull_findings *all,
+                         struct hull_report_meta *meta);
+
 /* .hullscan.yaml (--config, else found upward from start) and --ignore into
  * set.  Returns an exit code (errors printed). */
 int hull_cli_load_settings(struct hull_lint_settings *set, const char *config_path,

@@ -28,13 +28,10 @@
 
 static const char *const image_usage[] = {
         "hullscan image [--format FORMAT] [--fail-on SEVERITY] [--severity SEVERITY]",
-        "               [--ignore ID]... [--config FILE] [--platform OS/ARCH[/VARIANT]]",
+        "               [--ignore ID]... [--config FILE] [--platform OS/ARCH]",
         "               [--skip-verify] [--threads N] [-o FILE] [-q] IMAGE",
         "hullscan image --list-files [--deleted] [--format table|json] IMAGE",
         "hullscan image --history [--format table|json] IMAGE",
-        "",
-        "IMAGE: docker-archive:PATH[:NAME:TAG|:@N], oci:DIR[:TAG|@DIGEST],",
-        "       oci-archive:PATH[:TAG], or a path (archive or OCI layout, detected)",
         NULL,
 };
 
@@ -290,33 +287,35 @@ static int report_image(struct hull_report_image *ri, const struct hull_image *i
 }
 
 int cmd_image(int argc, const char **argv, struct hull_ctx *ctx) {
-        const char *format = "table", *output = NULL, *fail_on_s = "high", *severity_s = "info";
         const char *config_path = NULL, *platform = NULL, *threads_s = NULL;
         struct hull_strlist ignores = {0};
-        bool quiet = false, no_color = false, skip_verify = false, list_files = false;
-        bool history = false, deleted = false, no_progress = false;
+        bool skip_verify = false, list_files = false, history = false, deleted = false;
+        bool no_progress = false;
+        struct hull_cli_report rep;
+        hull_cli_report_init(&rep);
         const struct hull_option opts[] = {
                 HULL_OPT_STRING('c', "config", &config_path, "FILE",
                                 "configuration (default: .hullscan.yaml found upward from the "
                                 "current directory)"),
                 HULL_OPT_BOOL(0, "deleted", &deleted,
                               "with --list-files: also files a later layer deleted"),
-                HULL_OPT_STRING(0, "fail-on", &fail_on_s, "SEVERITY",
+                HULL_OPT_STRING(0, "fail-on", &rep.fail_on_s, "SEVERITY",
                                 "exit 1 when a finding is at least this severe (default high)"),
-                HULL_OPT_STRING('f', "format", &format, "FORMAT",
+                HULL_OPT_STRING('f', "format", &rep.format, "FORMAT",
                                 "table (default), json, sarif, junit"),
                 HULL_OPT_BOOL(0, "history", &history,
                               "print the layers with their size and created_by instead"),
                 HULL_OPT_LIST(0, "ignore", &ignores, "ID", "do not run this rule (repeatable)"),
                 HULL_OPT_BOOL(0, "list-files", &list_files,
                               "print the merged file tree with the layer of each file instead"),
-                HULL_OPT_BOOL(0, "no-color", &no_color, "never colour the table"),
+                HULL_OPT_BOOL(0, "no-color", &rep.no_color, "never colour the table"),
                 HULL_OPT_BOOL(0, "no-progress", &no_progress, "never show the progress bar"),
-                HULL_OPT_STRING('o', "output", &output, "FILE", "write the report to FILE"),
-                HULL_OPT_STRING(0, "platform", &platform, "OS/ARCH[/VARIANT]",
-                                "image of a multi-platform index to scan (default: the host's)"),
-                HULL_OPT_BOOL('q', "quiet", &quiet, "print nothing when there are no findings"),
-                HULL_OPT_STRING(0, "severity", &severity_s, "SEVERITY",
+                HULL_OPT_STRING('o', "output", &rep.output, "FILE", "write the report to FILE"),
+                HULL_OPT_STRING(0, "platform", &platform, "OS/ARCH",
+                                "image of a multi-platform index to scan, os/arch[/variant] "
+                                "(default: the host's)"),
+                HULL_OPT_BOOL('q', "quiet", &rep.quiet, "print nothing when there are no findings"),
+                HULL_OPT_STRING(0, "severity", &rep.severity_s, "SEVERITY",
                                 "only report findings at least this severe (default info)"),
                 HULL_OPT_BOOL(0, "skip-verify", &skip_verify,
                               "do not check blob digests (the report says so)"),
@@ -333,8 +332,6 @@ int cmd_image(int argc, const char **argv, struct hull_ctx *ctx) {
         struct hull_arena fa;
         struct hull_audit_facts facts = {0};
         struct hull_report_image ri;
-        const struct hull_formatter *fmt = NULL;
-        enum hull_severity fail_on, min_sev;
         _cleanup_(hull_image_freep) struct hull_image *img = NULL;
         _cleanup_(hull_scan_freep) struct hull_scan *scan = NULL;
         struct progress prog = {0};
@@ -358,9 +355,9 @@ int cmd_image(int argc, const char **argv, struct hull_ctx *ctx) {
                 goto done;
         }
         if (list_files || history) {
-                if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0) {
+                if (strcmp(rep.format, "table") != 0 && strcmp(rep.format, "json") != 0) {
                         hull_cli_error("--%s prints table or json, not '%s'",
-                                       list_files ? "list-files" : "history", format);
+                                       list_files ? "list-files" : "history", rep.format);
                         rc = HULL_EXIT_USAGE;
                         goto done;
                 }
@@ -369,23 +366,11 @@ int cmd_image(int argc, const char **argv, struct hull_ctx *ctx) {
                         rc = HULL_EXIT_USAGE;
                         goto done;
                 }
-        } else if (!(fmt = hull_formatter_find(format))) {
-                hull_cli_error("unknown format '%s' (expected table, json, sarif or junit)",
-                               format);
-                rc = HULL_EXIT_USAGE;
+        } else if ((rc = hull_cli_report_check(&rep)) != HULL_EXIT_OK) {
                 goto done;
         }
         if (deleted && !list_files) {
                 hull_cli_error("--deleted only goes with --list-files");
-                rc = HULL_EXIT_USAGE;
-                goto done;
-        }
-        fail_on = hull_severity_from_string(fail_on_s);
-        min_sev = hull_severity_from_string(severity_s);
-        if (fail_on == _HULL_SEV_INVALID || min_sev == _HULL_SEV_INVALID) {
-                hull_cli_error(
-                        "unknown severity '%s' (expected info, low, medium, high or critical)",
-                        fail_on == _HULL_SEV_INVALID ? fail_on_s : severity_s);
                 rc = HULL_EXIT_USAGE;
                 goto done;
         }
@@ -433,7 +418,7 @@ int cmd_image(int argc, const char **argv, struct hull_ctx *ctx) {
                 goto done;
         }
         if (list_files || history) {
-                bool json = strcmp(format, "json") == 0;
+                bool json = strcmp(rep.format, "json") == 0;
                 r = list_files ? print_files(&out, hull_scan_layers(scan), deleted, json)
                                : print_history(&out, img, scan, json);
                 if (r) {
@@ -441,13 +426,13 @@ int cmd_image(int argc, const char **argv, struct hull_ctx *ctx) {
                         rc = HULL_EXIT_INTERNAL;
                         goto done;
                 }
-                f = hull_out_open(output);
+                f = hull_out_open(rep.output);
                 if (!f) {
                         rc = HULL_EXIT_USAGE;
                         goto done;
                 }
                 fwrite(out.data ? out.data : "", 1, out.len, f);
-                rc = hull_out_close(f, output);
+                rc = hull_out_close(f, rep.output);
                 goto done;
         }
 
@@ -456,22 +441,9 @@ int cmd_image(int argc, const char **argv, struct hull_ctx *ctx) {
                 rc = hull_cli_diag(&d, NULL, 0);
                 goto done;
         }
-        {
-                size_t k = 0;
-                for (size_t i = 0; i < all.n; i++)
-                        if (all.v[i].severity >= min_sev)
-                                all.v[k++] = all.v[i];
-                all.n = k;
-        }
-        hull_findings_sort(&all);
         rules = hull_cli_report_rules(&set, true, &nrules);
         if (!rules || report_image(&ri, img, scan, &facts, &fa) != HULL_OK) {
                 rc = HULL_EXIT_INTERNAL;
-                goto done;
-        }
-        f = hull_out_open(output);
-        if (!f) {
-                rc = HULL_EXIT_USAGE;
                 goto done;
         }
         struct hull_report_meta meta = {
@@ -482,26 +454,11 @@ int cmd_image(int argc, const char **argv, struct hull_ctx *ctx) {
                 .nrules = nrules,
                 .files = &img->ref,
                 .nfiles = 1,
-                .fail_on = fail_on,
-                .color = !no_color && !output && strcmp(format, "table") == 0 &&
-                         hull_use_color(stdout),
-                .quiet = quiet,
                 .image = &ri,
         };
-        r = fmt->write(&out, &all, &meta);
-        if (r) {
-                hull_cli_error("cannot write the report: %s", hull_strerror(r));
-                rc = HULL_EXIT_INTERNAL;
-        } else if (!(quiet && all.n == 0 && strcmp(format, "table") == 0)) {
-                fwrite(out.data ? out.data : "", 1, out.len, f);
-        }
-        r = hull_out_close(f, output);
-        if (r > rc)
-                rc = r;
+        rc = hull_cli_report_emit(&rep, &all, &meta);
         if (skip_verify)
                 hull_cli_warning("digests were not verified (--skip-verify)");
-        if (rc == HULL_EXIT_OK && hull_findings_count_at_least(&all, fail_on) > 0)
-                rc = HULL_EXIT_FINDINGS;
 done:
         free(rules);
         hull_buf_release(&out);

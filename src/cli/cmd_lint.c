@@ -141,10 +141,10 @@ static const char *base_of(const char *path) {
 }
 
 int cmd_lint(int argc, const char **argv, struct hull_ctx *ctx) {
-        const char *format = "table", *output = NULL, *fail_on_s = "high", *severity_s = "info";
         const char *config_path = NULL, *target = NULL, *context = NULL, *platform = NULL;
         struct hull_strlist bargs = {0}, ignores = {0};
-        bool quiet = false, no_color = false;
+        struct hull_cli_report rep;
+        hull_cli_report_init(&rep);
         const struct hull_option opts[] = {
                 HULL_OPT_LIST(0, "build-arg", &bargs, "K=V",
                               "set a build-time variable (repeatable)"),
@@ -153,17 +153,17 @@ int cmd_lint(int argc, const char **argv, struct hull_ctx *ctx) {
                 HULL_OPT_STRING(0, "context", &context, "DIR",
                                 "build context for .dockerignore checks (default: the Dockerfile's "
                                 "directory)"),
-                HULL_OPT_STRING(0, "fail-on", &fail_on_s, "SEVERITY",
+                HULL_OPT_STRING(0, "fail-on", &rep.fail_on_s, "SEVERITY",
                                 "exit 1 when a finding is at least this severe (default high)"),
-                HULL_OPT_STRING('f', "format", &format, "FORMAT",
+                HULL_OPT_STRING('f', "format", &rep.format, "FORMAT",
                                 "table (default), json, sarif, junit"),
                 HULL_OPT_LIST(0, "ignore", &ignores, "ID", "do not run this rule (repeatable)"),
-                HULL_OPT_BOOL(0, "no-color", &no_color, "never colour the table"),
-                HULL_OPT_STRING('o', "output", &output, "FILE", "write the report to FILE"),
+                HULL_OPT_BOOL(0, "no-color", &rep.no_color, "never colour the table"),
+                HULL_OPT_STRING('o', "output", &rep.output, "FILE", "write the report to FILE"),
                 HULL_OPT_STRING(0, "platform", &platform, "OS/ARCH",
                                 "target platform (default linux/amd64)"),
-                HULL_OPT_BOOL('q', "quiet", &quiet, "print nothing when there are no findings"),
-                HULL_OPT_STRING(0, "severity", &severity_s, "SEVERITY",
+                HULL_OPT_BOOL('q', "quiet", &rep.quiet, "print nothing when there are no findings"),
+                HULL_OPT_STRING(0, "severity", &rep.severity_s, "SEVERITY",
                                 "only report findings at least this severe (default info)"),
                 HULL_OPT_STRING(0, "target", &target, "STAGE",
                                 "the stage to check as final (default: the last)"),
@@ -176,11 +176,7 @@ int cmd_lint(int argc, const char **argv, struct hull_ctx *ctx) {
         struct hull_df_build_arg *ba = NULL;
         struct hull_lint_settings set;
         struct hull_report_rule *rules = NULL;
-        struct hull_buf out = HULL_BUF_INIT(SIZE_MAX / 2);
-        const struct hull_formatter *fmt;
-        enum hull_severity fail_on, min_sev;
         size_t nrules = 0;
-        FILE *f;
 
         (void)ctx;
         hull_findings_init(&all);
@@ -195,22 +191,9 @@ int cmd_lint(int argc, const char **argv, struct hull_ctx *ctx) {
                 rc = HULL_EXIT_USAGE;
                 goto done;
         }
-        fmt = hull_formatter_find(format);
-        if (!fmt) {
-                hull_cli_error("unknown format '%s' (expected table, json, sarif or junit)",
-                               format);
-                rc = HULL_EXIT_USAGE;
+        rc = hull_cli_report_check(&rep);
+        if (rc != HULL_EXIT_OK)
                 goto done;
-        }
-        fail_on = hull_severity_from_string(fail_on_s);
-        min_sev = hull_severity_from_string(severity_s);
-        if (fail_on == _HULL_SEV_INVALID || min_sev == _HULL_SEV_INVALID) {
-                hull_cli_error(
-                        "unknown severity '%s' (expected info, low, medium, high or critical)",
-                        fail_on == _HULL_SEV_INVALID ? fail_on_s : severity_s);
-                rc = HULL_EXIT_USAGE;
-                goto done;
-        }
         for (size_t i = 0; i < ignores.n; i++)
                 if (!hull_rule_find(ignores.v[i])) {
                         hull_cli_error("unknown rule '%s' in --ignore; see 'hullscan rules'",
@@ -300,23 +283,9 @@ int cmd_lint(int argc, const char **argv, struct hull_ctx *ctx) {
                 }
         }
 
-        /* --severity: what is shown is what counts for --fail-on */
-        {
-                size_t k = 0;
-                for (size_t i = 0; i < all.n; i++)
-                        if (all.v[i].severity >= min_sev)
-                                all.v[k++] = all.v[i];
-                all.n = k;
-        }
-        hull_findings_sort(&all);
         rules = hull_cli_report_rules(&set, false, &nrules);
         if (!rules) {
                 rc = HULL_EXIT_INTERNAL;
-                goto done;
-        }
-        f = hull_out_open(output);
-        if (!f) {
-                rc = HULL_EXIT_USAGE;
                 goto done;
         }
         struct hull_report_meta meta = {
@@ -327,26 +296,12 @@ int cmd_lint(int argc, const char **argv, struct hull_ctx *ctx) {
                 .nrules = nrules,
                 .files = (const char *const *)checked.v,
                 .nfiles = checked.n,
-                .fail_on = fail_on,
-                .color = !no_color && !output && strcmp(format, "table") == 0 &&
-                         hull_use_color(stdout),
-                .quiet = quiet,
         };
-        r = fmt->write(&out, &all, &meta);
-        if (r) {
-                hull_cli_error("cannot write the report: %s", hull_strerror(r));
-                rc = HULL_EXIT_INTERNAL;
-        } else if (!(quiet && all.n == 0 && strcmp(format, "table") == 0)) {
-                fwrite(out.data ? out.data : "", 1, out.len, f);
-        }
-        r = hull_out_close(f, output);
+        r = hull_cli_report_emit(&rep, &all, &meta);
         if (r > rc)
                 rc = r;
-        if (rc == HULL_EXIT_OK && hull_findings_count_at_least(&all, fail_on) > 0)
-                rc = HULL_EXIT_FINDINGS;
 done:
         free(rules);
-        hull_buf_release(&out);
         hull_findings_release(&all);
         hull_lint_settings_release(&set);
         paths_free(&files);

@@ -1,5 +1,6 @@
-/* cmd_rules.c - `hullscan rules`: every lint rule with its id, checklist
- * slug, severity, title and hadolint/Trivy equivalents. */
+/* cmd_rules.c - `hullscan rules`: every rule (Dockerfile lint rules
+ * HS1xxx-HS3xxx, image audit rules HS4xxx) with its id, checklist slug,
+ * severity, title and hadolint/Trivy equivalents. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +56,7 @@ static int write_json(struct hull_buf *b) {
                 hull_json_obj(&j);
                 hull_json_kcstr(&j, "id", r->id);
                 hull_json_kcstr(&j, "checklist", r->slug);
+                hull_json_kcstr(&j, "target", r->audit ? "image" : "dockerfile");
                 hull_json_kcstr(&j, "severity", hull_severity_to_string(r->severity));
                 hull_json_kcstr(&j, "title", r->title);
                 hull_json_kcstr(&j, "rationale", r->rationale);

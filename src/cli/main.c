@@ -16,9 +16,10 @@ struct command {
 
 static const struct command commands[] = {
         {"help", cmd_help, "show help for hullscan or one command"},
+        {"image", cmd_image, "audit a built image: config, every layer's files, history"},
         {"lint", cmd_lint, "check Dockerfiles against the container-security checklist"},
         {"parse", cmd_parse, "parse Dockerfiles as BuildKit does; print the syntax tree"},
-        {"rules", cmd_rules, "list the lint rules"},
+        {"rules", cmd_rules, "list the rules (Dockerfile lint and image audit)"},
         {"version", cmd_version, "print the version"},
 };
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "basic/buf.h"
 #include "basic/err.h"
 #include "cli/cli.h"
 
@@ -169,4 +170,66 @@ int hull_cli_load_settings(struct hull_lint_settings *set, const char *config_pa
                 if (hull_lint_settings_disable(set, ignores->v[i]) < 0)
                         return HULL_EXIT_INTERNAL;
         return HULL_EXIT_OK;
+}
+
+void hull_cli_report_init(struct hull_cli_report *r) {
+        *r = (struct hull_cli_report){
+                .format = "table",
+                .fail_on_s = "high",
+                .severity_s = "info",
+        };
+}
+
+int hull_cli_report_check(struct hull_cli_report *r) {
+        r->fmt = hull_formatter_find(r->format);
+        if (!r->fmt) {
+                hull_cli_error("unknown format '%s' (expected table, json, sarif or junit)",
+                               r->format);
+                return HULL_EXIT_USAGE;
+        }
+        r->fail_on = hull_severity_from_string(r->fail_on_s);
+        r->min_sev = hull_severity_from_string(r->severity_s);
+        if (r->fail_on == _HULL_SEV_INVALID || r->min_sev == _HULL_SEV_INVALID) {
+                hull_cli_error(
+                        "unknown severity '%s' (expected info, low, medium, high or critical)",
+                        r->fail_on == _HULL_SEV_INVALID ? r->fail_on_s : r->severity_s);
+                return HULL_EXIT_USAGE;
+        }
+        return HULL_EXIT_OK;
+}
+
+int hull_cli_report_emit(struct hull_cli_report *r, struct hull_findings *all,
+                         struct hull_report_meta *meta) {
+        struct hull_buf out = HULL_BUF_INIT(SIZE_MAX / 2);
+        bool table = strcmp(r->format, "table") == 0;
+        size_t k = 0;
+        int rc = HULL_EXIT_OK, e;
+        FILE *f;
+
+        /* --severity: what is shown is what counts for --fail-on */
+        for (size_t i = 0; i < all->n; i++)
+                if (all->v[i].severity >= r->min_sev)
+                        all->v[k++] = all->v[i];
+        all->n = k;
+        hull_findings_sort(all);
+        meta->fail_on = r->fail_on;
+        meta->color = !r->no_color && !r->output && table && hull_use_color(stdout);
+        meta->quiet = r->quiet;
+        f = hull_out_open(r->output);
+        if (!f)
+                return HULL_EXIT_USAGE;
+        e = r->fmt->write(&out, all, meta);
+        if (e) {
+                hull_cli_error("cannot write the report: %s", hull_strerror(e));
+                rc = HULL_EXIT_INTERNAL;
+        } else if (!(r->quiet && all->n == 0 && table)) {
+                fwrite(out.data ? out.data : "", 1, out.len, f);
+        }
+        hull_buf_release(&out);
+        e = hull_out_close(f, r->output);
+        if (e > rc)
+                rc = e;
+        if (rc == HULL_EXIT_OK && hull_findings_count_at_least(all, r->fail_on) > 0)
+                rc = HULL_EXIT_FINDINGS;
+        return rc;
 }
