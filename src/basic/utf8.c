@@ -240,3 +240,41 @@ int hull_go_quote(struct hull_buf *b, const char *s, size_t n) {
         }
         return hull_buf_putc(b, '"');
 }
+
+int hull_buf_put_terminal(struct hull_buf *b, const char *s, size_t n) {
+        static const char hex[] = "0123456789abcdef";
+        size_t i = 0, w;
+
+        while (i < n) {
+                unsigned char c = (unsigned char)s[i];
+                uint32_t r;
+                if (c >= 0x20 && c < 0x7f) { /* the common case: printable ASCII */
+                        size_t j = i + 1;
+                        while (j < n && (unsigned char)s[j] >= 0x20 && (unsigned char)s[j] < 0x7f)
+                                j++;
+                        HULL_TRY(hull_buf_put(b, s + i, j - i));
+                        i = j;
+                        continue;
+                }
+                if (c == '\t' || c == '\n' || c == '\r') {
+                        char e[2] = {'\\', c == '\t' ? 't' : c == '\n' ? 'n' : 'r'};
+                        HULL_TRY(hull_buf_put(b, e, 2));
+                        i++;
+                        continue;
+                }
+                r = c < 0x80 ? c : hull_utf8_decode(s + i, n - i, &w);
+                if (c < 0x80)
+                        w = 1;
+                if (c >= 0x80 && !(r == HULL_RUNE_ERROR && w == 1) && hull_rune_is_print(r)) {
+                        HULL_TRY(hull_buf_put(b, s + i, w));
+                } else {
+                        for (size_t k = 0; k < w; k++) {
+                                unsigned char x = (unsigned char)s[i + k];
+                                char e[4] = {'\\', 'x', hex[x >> 4], hex[x & 15]};
+                                HULL_TRY(hull_buf_put(b, e, 4));
+                        }
+                }
+                i += w;
+        }
+        return HULL_OK;
+}

@@ -35,4 +35,12 @@ size_t hull_utf8_trim_right(const char *s, size_t n);
 /* Append s[0..n) quoted as Go's strconv.Quote does. */
 int hull_go_quote(struct hull_buf *b, const char *s, size_t n);
 
+/* Append s[0..n) safe to show on a terminal: printable runes and spaces as
+ * they are; a tab, newline or carriage return as \t \n \r; other control
+ * characters (ESC, C1), non-printing runes and invalid UTF-8 as \xNN per
+ * byte; a backslash stays itself.  Text from untrusted input (file names in
+ * an image, history) goes through this before it reaches a table or
+ * stderr, so it cannot move the cursor, retitle the terminal or forge lines. */
+int hull_buf_put_terminal(struct hull_buf *b, const char *s, size_t n);
+
 #endif

@@ -18,6 +18,7 @@
 #include "basic/err.h"
 #include "basic/json.h"
 #include "basic/limits.h"
+#include "basic/utf8.h"
 #include "cli/cli.h"
 #include "config/config.h"
 #include "image/image.h"
@@ -77,10 +78,49 @@ static void progress_clear(struct progress *p) {
 
 /* ---- --history, --list-files ---- */
 
+/* One --history row (table) or object (json).  li < 0: an entry that made
+ * no layer.  e NULL: a layer the history does not describe. */
+static int history_row(struct hull_buf *b, struct hull_json *j, const struct hull_image *img,
+                       const struct hull_scan *scan, const struct hull_oci_history *e, long li) {
+        struct hull_scan_layer_stats st = {0};
+        const char *by = e && e->created_by ? e->created_by : "";
+
+        if (li >= 0)
+                (void)hull_scan_layer_stats(scan, (unsigned)li, &st);
+        if (j) {
+                hull_json_obj(j);
+                if (li >= 0) {
+                        hull_json_kint(j, "layer", li);
+                        hull_json_kcstr(j, "diff_id", img->layers[li].diff_id);
+                        hull_json_kcstr(j, "digest", img->layers[li].digest);
+                        hull_json_kint(j, "size", (int64_t)st.tar_bytes);
+                        hull_json_kint(j, "compressed_size", (int64_t)st.blob_bytes);
+                } else {
+                        hull_json_knull(j, "layer");
+                }
+                hull_json_kcstr(j, "created", e ? e->created : NULL);
+                hull_json_kcstr(j, "created_by", e ? e->created_by : NULL);
+                hull_json_kcstr(j, "comment", e ? e->comment : NULL);
+                hull_json_kbool(j, "empty_layer", e && e->empty_layer);
+                hull_json_obj_end(j);
+                return HULL_OK;
+        }
+        if (li >= 0)
+                HULL_TRY(hull_buf_printf(b, "%-5ld  %12" PRIu64 "  %12" PRIu64 "  %.19s  ", li,
+                                         st.tar_bytes, st.blob_bytes, img->layers[li].diff_id));
+        else
+                HULL_TRY(hull_buf_printf(b, "%-5s  %12s  %12s  %-19s  ", "-", "-", "-", ""));
+        HULL_TRY(hull_buf_put_terminal(b, by, strlen(by)));
+        return hull_buf_putc(b, '\n');
+}
+
+/* Every history entry in order with the layer it made, then the layers no
+ * entry describes (a history shorter than the layer list). */
 static int print_history(struct hull_buf *b, const struct hull_image *img,
                          const struct hull_scan *scan, bool json) {
         const struct hull_oci_config *c = img->config;
         struct hull_json j;
+        struct hull_json *jp = json ? &j : NULL;
 
         if (json) {
                 hull_json_init(&j, b, true);
@@ -89,43 +129,11 @@ static int print_history(struct hull_buf *b, const struct hull_image *img,
                 HULL_TRY(hull_buf_printf(b, "%-5s  %12s  %12s  %-19s  %s\n", "LAYER", "SIZE",
                                          "COMPRESSED", "DIFF_ID", "CREATED BY"));
         }
-        /* every history entry in order, with the layer it made (if any) */
-        for (size_t h = 0; h < c->nhistory || (c->nhistory == 0 && h < img->nlayers); h++) {
-                const struct hull_oci_history *e = c->nhistory ? &c->history[h] : NULL;
-                long li = e ? e->layer : (long)h;
-                struct hull_scan_layer_stats st = {0};
-                const char *by = e && e->created_by ? e->created_by : "";
-                if (li >= 0)
-                        (void)hull_scan_layer_stats(scan, (unsigned)li, &st);
-                if (json) {
-                        hull_json_obj(&j);
-                        if (li >= 0) {
-                                hull_json_kint(&j, "layer", li);
-                                hull_json_kcstr(&j, "diff_id", img->layers[li].diff_id);
-                                hull_json_kcstr(&j, "digest", img->layers[li].digest);
-                                hull_json_kint(&j, "size", (int64_t)st.tar_bytes);
-                                hull_json_kint(&j, "compressed_size", (int64_t)st.blob_bytes);
-                        } else {
-                                hull_json_knull(&j, "layer");
-                        }
-                        hull_json_kcstr(&j, "created", e ? e->created : NULL);
-                        hull_json_kcstr(&j, "created_by", e ? e->created_by : NULL);
-                        hull_json_kcstr(&j, "comment", e ? e->comment : NULL);
-                        hull_json_kbool(&j, "empty_layer", li < 0);
-                        hull_json_obj_end(&j);
-                        continue;
-                }
-                if (li >= 0)
-                        HULL_TRY(hull_buf_printf(b, "%-5ld  %12" PRIu64 "  %12" PRIu64 "  %.19s  ",
-                                                 li, st.tar_bytes, st.blob_bytes,
-                                                 img->layers[li].diff_id));
-                else
-                        HULL_TRY(hull_buf_printf(b, "%-5s  %12s  %12s  %-19s  ", "-", "-", "-",
-                                                 ""));
-                for (const char *p = by; *p; p++)
-                        HULL_TRY(hull_buf_putc(b, *p == '\n' || *p == '\t' ? ' ' : *p));
-                HULL_TRY(hull_buf_putc(b, '\n'));
-        }
+        for (size_t h = 0; h < c->nhistory; h++)
+                HULL_TRY(history_row(b, jp, img, scan, &c->history[h], c->history[h].layer));
+        for (size_t i = 0; i < img->nlayers; i++)
+                if (!c->layer_history || !c->layer_history[i])
+                        HULL_TRY(history_row(b, jp, img, scan, NULL, (long)i));
         if (json) {
                 hull_json_arr_end(&j);
                 HULL_TRY(hull_json_end(&j));
@@ -190,21 +198,20 @@ static int print_files(struct hull_buf *b, const struct hull_layers *L, bool del
                                 hull_json_knull(&j, "deleted_in");
                         else
                                 hull_json_kint(&j, "deleted_in", del);
-                        hull_json_kcstr(&j, t == HULL_ENTRY_HARDLINK ? "hardlink" : "link",
-                                        link);
+                        hull_json_kcstr(&j, t == HULL_ENTRY_HARDLINK ? "hardlink" : "link", link);
                         hull_json_obj_end(&j);
                         continue;
                 }
                 mode_string(t, hull_layers_node_mode(n), mode);
                 snprintf(owner, sizeof(owner), "%u:%u", hull_layers_node_uid(n),
                          hull_layers_node_gid(n));
-                HULL_TRY(hull_buf_printf(b, "%-10s  %-11s  %12" PRIu64 "  %-5u  %s", mode, owner,
-                                         hull_layers_node_size(n), hull_layers_node_last_layer(n),
-                                         path));
-                if (link)
-                        HULL_TRY(hull_buf_printf(b, " %s %s",
-                                                 t == HULL_ENTRY_HARDLINK ? "link to" : "->",
-                                                 link));
+                HULL_TRY(hull_buf_printf(b, "%-10s  %-11s  %12" PRIu64 "  %-5u  ", mode, owner,
+                                         hull_layers_node_size(n), hull_layers_node_last_layer(n)));
+                HULL_TRY(hull_buf_put_terminal(b, path, strlen(path)));
+                if (link) {
+                        HULL_TRY(hull_buf_puts(b, t == HULL_ENTRY_HARDLINK ? " link to " : " -> "));
+                        HULL_TRY(hull_buf_put_terminal(b, link, strlen(link)));
+                }
                 if (del != HULL_LAYERS_NONE)
                         HULL_TRY(hull_buf_printf(b, "  (deleted in layer %u)", del));
                 HULL_TRY(hull_buf_putc(b, '\n'));
@@ -242,8 +249,8 @@ static int report_image(struct hull_report_image *ri, const struct hull_image *i
                 layers[i] = (struct hull_report_layer){
                         .diff_id = img->layers[i].diff_id,
                         .digest = img->layers[i].digest,
-                        .created_by = img->layers[i].history ? img->layers[i].history->created_by
-                                                             : NULL,
+                        .created_by =
+                                img->layers[i].history ? img->layers[i].history->created_by : NULL,
                         .blob_bytes = st.blob_bytes,
                         .tar_bytes = st.tar_bytes,
                         .compression = hull_filter_kind_to_string(st.compression),

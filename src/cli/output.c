@@ -7,6 +7,7 @@
 
 #include "basic/buf.h"
 #include "basic/err.h"
+#include "basic/utf8.h"
 #include "cli/cli.h"
 
 void hull_cli_error(const char *fmt, ...) {
@@ -76,19 +77,29 @@ static void show_caret(const char *src, size_t len, unsigned line, unsigned col)
 }
 
 int hull_cli_diag(const struct hull_diag *d, const char *src, size_t srclen) {
-        char line[1200];
+        char raw[1200];
+        struct hull_buf safe = HULL_BUF_INIT(8192);
+        const char *line;
 
-        hull_diag_format(d, line, sizeof(line));
+        /* names from the input (an image's entries) may hold control bytes */
+        hull_diag_format(d, raw, sizeof(raw));
+        line = hull_buf_put_terminal(&safe, raw, strlen(raw)) == HULL_OK && safe.data ? safe.data
+                                                                                      : raw;
         if (d->file[0] && d->line > 0)
                 fprintf(stderr, "%s\n", line);
-        else if (d->saved_errno)
-                fprintf(stderr, "hullscan: error: %s: %s\n", d->msg, strerror(d->saved_errno));
-        else if (d->file[0] && d->offset != ~0ULL)
+        else if (d->saved_errno) {
+                struct hull_buf m = HULL_BUF_INIT(8192);
+                (void)!hull_buf_put_terminal(&m, d->msg, strlen(d->msg));
+                fprintf(stderr, "hullscan: error: %s: %s\n", m.data ? m.data : "",
+                        strerror(d->saved_errno));
+                hull_buf_release(&m);
+        } else if (d->file[0] && d->offset != ~0ULL)
                 fprintf(stderr, "%s\n", line);
         else
                 fprintf(stderr, "hullscan: %s\n", line);
         if (src && d->line > 0)
                 show_caret(src, srclen, d->line, d->col);
+        hull_buf_release(&safe);
         return hull_exit_for(d->code);
 }
 
@@ -141,11 +152,11 @@ struct hull_report_rule *hull_cli_report_rules(const struct hull_lint_settings *
                 const struct hull_rule *x = hull_rules[i];
                 if (image ? !x->audit : !x->check)
                         continue;
-                v[k++] = (struct hull_report_rule){
-                        x->id,        x->slug,     x->title,
-                        x->rationale, x->fix,      hull_lint_settings_severity(set, x),
-                        NULL,         x->hadolint, x->trivy,
-                        image};
+                v[k++] = (struct hull_report_rule){x->id,    x->slug,
+                                                   x->title, x->rationale,
+                                                   x->fix,   hull_lint_settings_severity(set, x),
+                                                   NULL,     x->hadolint,
+                                                   x->trivy, image};
         }
         *ret_n = k;
         return v;

@@ -582,7 +582,9 @@ void hull_filter_digest_string(const uint8_t digest[32], char ret[72]) {
 int hull_filter_check_digest(struct hull_filter *f, enum hull_filter_digest which,
                              const char *expected) {
         const char *side =
-                which == HULL_FILTER_DIGEST_IN ? "compressed blob" : "uncompressed layer (diff_id)";
+                which == HULL_FILTER_DIGEST_OUT   ? "uncompressed layer (diff_id)"
+                : f->st.kind == HULL_FILTER_NONE ? "blob"
+                                                 : "compressed blob";
         const char *name = hull_source_name(f->src);
         const char *colon = strchr(expected, ':');
         uint8_t dig[32];

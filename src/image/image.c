@@ -693,7 +693,10 @@ static int open_oci(struct ctx *c, const char *refpart) {
         } else if (!refpart && same_image(idx)) {
                 sel = 0; /* one image under several names */
         } else {
-                HULL_TRY(hull_oci_index_find_ref(idx, refpart, name, &sel, c->d));
+                bool by_platform;
+                HULL_TRY(hull_oci_index_find_ref_platform(idx, refpart, c->want, name, &sel,
+                                                          &by_platform, c->d));
+                c->platform_chosen = c->platform_chosen || by_platform;
         }
         desc = &idx->manifests[sel];
         HULL_TRY(add_desc_tags(c, desc));

@@ -24,6 +24,7 @@
 #include "basic/alloc.h"
 #include "basic/err.h"
 #include "basic/limits.h"
+#include "basic/str.h"
 #include "dockerfile/reference.h"
 
 /* ---- small string helpers (ASCII only, no locale) ---- */
@@ -47,35 +48,9 @@ static bool all_lower_hex(const char *s, size_t n) {
         return true;
 }
 
-/* Quote untrusted s for a message: printable ASCII kept, the rest as \xNN,
- * cut after about 80 bytes. */
+/* Quote untrusted s for a message (hull_str_quote). */
 static const char *q(char *buf, size_t size, const char *s) {
-        size_t o = 0;
-
-        if (!s)
-                return "(null)";
-        if (size < 8)
-                return "";
-        buf[o++] = '"';
-        for (size_t i = 0; s[i]; i++) {
-                unsigned char c = (unsigned char)s[i];
-                if (o + 8 >= size || i >= 80) {
-                        memcpy(buf + o, "...", 3);
-                        o += 3;
-                        break;
-                }
-                if (c == '"' || c == '\\') {
-                        buf[o++] = '\\';
-                        buf[o++] = (char)c;
-                } else if (c >= 0x20 && c < 0x7f) {
-                        buf[o++] = (char)c;
-                } else {
-                        o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
-                }
-        }
-        buf[o++] = '"';
-        buf[o] = '\0';
-        return buf;
+        return hull_str_quote(buf, size, s, '"');
 }
 
 /* ---- jansson glue ---- */
@@ -1759,6 +1734,64 @@ int hull_oci_index_find_ref(const struct hull_oci_index *idx, const char *ref, c
         }
         return hull_diag_set(d, HULL_ENOTFOUND, name, 0, 0, "%s: no image named %s; available: %s",
                              name, q(qb, sizeof(qb), ref), names[0] ? names : "none");
+}
+
+static const char *entry_name(const struct hull_oci_descriptor *m) {
+        const char *rn = hull_oci_annotation_get(m->annotations, m->nannotations,
+                                                 HULL_OCI_ANNOTATION_REF_NAME);
+        return rn ? rn
+                  : hull_oci_annotation_get(m->annotations, m->nannotations,
+                                            HULL_OCI_ANNOTATION_IMAGE_NAME);
+}
+
+int hull_oci_index_find_ref_platform(const struct hull_oci_index *idx, const char *ref,
+                                     const struct hull_oci_platform *want, const char *name,
+                                     size_t *ret_index, bool *ret_by_platform,
+                                     struct hull_diag *d) {
+        _cleanup_free_ size_t *pos = NULL;
+        struct hull_oci_index sub;
+        const char *shared = NULL, *r = ref && ref[0] == '@' ? ref + 1 : ref;
+        bool is_digest = r && hull_oci_digest_check(r, strlen(r)) == HULL_OK;
+        bool distinct = false, named_apart = false;
+        size_t n = 0, sel;
+
+        *ret_by_platform = false;
+        if (!idx->nmanifests || !(pos = new (size_t, idx->nmanifests)))
+                return hull_oci_index_find_ref(idx, ref, name, ret_index, d);
+        for (size_t i = 0; i < idx->nmanifests; i++) {
+                const struct hull_oci_descriptor *m = &idx->manifests[i];
+                const char *nm = entry_name(m);
+                if (m->type.kind != HULL_OCI_KIND_MANIFEST && m->type.kind != HULL_OCI_KIND_INDEX)
+                        continue;
+                if (r ? !ref_hit(m, r, is_digest) : false)
+                        continue;
+                if (!m->has_platform) /* not a per-platform entry: the plain rules */
+                        return hull_oci_index_find_ref(idx, ref, name, ret_index, d);
+                if (n && strcmp(m->digest, idx->manifests[pos[0]].digest) != 0)
+                        distinct = true;
+                if (!r && nm && shared && strcmp(nm, shared) != 0)
+                        named_apart = true;
+                if (nm)
+                        shared = nm;
+                pos[n++] = i;
+        }
+        if (n < 2 || !distinct || named_apart)
+                return hull_oci_index_find_ref(idx, ref, name, ret_index, d);
+        /* one name (or none), one entry per platform: choose as containerd does */
+        sub = *idx;
+        sub.manifests = new (struct hull_oci_descriptor, n);
+        if (!sub.manifests)
+                return hull_diag_set(d, HULL_ENOMEM, name, 0, 0, "out of memory");
+        for (size_t k = 0; k < n; k++)
+                sub.manifests[k] = idx->manifests[pos[k]];
+        sub.nmanifests = n;
+        int rc = hull_oci_select_platform(&sub, want, name, &sel, d);
+        hull_free(sub.manifests);
+        if (rc != HULL_OK)
+                return rc;
+        *ret_index = pos[sel];
+        *ret_by_platform = true;
+        return HULL_OK;
 }
 
 /* ---- docker-archive manifest.json ---- */

@@ -297,6 +297,17 @@ int hull_oci_select_platform(const struct hull_oci_index *idx, const struct hull
 int hull_oci_index_find_ref(const struct hull_oci_index *idx, const char *ref, const char *name,
                             size_t *ret_index, struct hull_diag *d);
 
+/* hull_oci_index_find_ref, except when the entries ref names (ref NULL:
+ * every entry, if they share one name or have none) are different images
+ * that each declare a platform, the way `docker buildx` and containerd write
+ * one multi-platform image into a layout entry by entry: then the best for
+ * want (NULL = the host's) is chosen as hull_oci_select_platform() does and
+ * *ret_by_platform is set. */
+int hull_oci_index_find_ref_platform(const struct hull_oci_index *idx, const char *ref,
+                                     const struct hull_oci_platform *want, const char *name,
+                                     size_t *ret_index, bool *ret_by_platform,
+                                     struct hull_diag *d);
+
 /* ---- docker-archive manifest.json ---- */
 
 enum hull_docker_layer_form {

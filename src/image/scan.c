@@ -216,7 +216,12 @@ static void run_fail(struct run *R, struct job *j, int code, const struct hull_d
                 if (j) {
                         char msg[sizeof(R->err_diag.msg)];
                         const char *m = d && d->msg[0] ? d->msg : hull_strerror(code);
-                        size_t k = (size_t)snprintf(msg, sizeof(msg), "layer %u: ", j->index);
+                        /* name the blob in the message when no offset will print
+                         * d->file before it (a digest mismatch has none) */
+                        bool named = j->blob && (!d || d->offset == ~0ULL);
+                        size_t k = (size_t)snprintf(msg, sizeof(msg), "%.200s%slayer %u: ",
+                                                    named ? j->blob : "", named ? ": " : "",
+                                                    j->index);
                         size_t mlen = strnlen(m, sizeof(msg) - 1 - k);
                         memcpy(msg + k, m, mlen);
                         msg[k + mlen] = '\0';

@@ -9,9 +9,10 @@
 #include <string.h>
 
 #include "basic/err.h"
+#include "basic/utf8.h"
 #include "report/report.h"
 
-#define TABLE_MAX_NOTES 10u     /* notes printed; the JSON report has them all */
+#define TABLE_MAX_NOTES 10u      /* notes printed; the JSON report has them all */
 #define TABLE_CREATED_BY_MAX 100 /* bytes of created_by shown */
 
 static const char *const sev_color[_HULL_SEV_MAX] = {
@@ -35,31 +36,47 @@ static void human(uint64_t n, char *buf, size_t size) {
                 snprintf(buf, size, "%.1f %s", v, unit[u]);
 }
 
-/* created_by without Docker's "/bin/sh -c #(nop) " noise, on one line, cut. */
+/* Text from the input (file names, messages quoting them, history) is
+ * escaped for the terminal: an image cannot forge report lines. */
+static int put(struct hull_buf *b, const char *s) {
+        return s ? hull_buf_put_terminal(b, s, strlen(s)) : HULL_OK;
+}
+
+/* created_by without Docker's "/bin/sh -c #(nop) " noise, cut. */
 static int put_created_by(struct hull_buf *b, const char *s) {
         static const char nop[] = "/bin/sh -c #(nop) ";
-        size_t n = 0;
-        if (strncmp(s, nop, sizeof(nop) - 1) == 0)
+        size_t n = strlen(s);
+        if (strncmp(s, nop, sizeof(nop) - 1) == 0) {
                 s += sizeof(nop) - 1;
-        for (; s[n] && n < TABLE_CREATED_BY_MAX; n++)
-                HULL_TRY(hull_buf_putc(b, s[n] == '\n' || s[n] == '\t' ? ' ' : s[n]));
-        return s[n] ? hull_buf_puts(b, "...") : HULL_OK;
+                n -= sizeof(nop) - 1;
+        }
+        if (n <= TABLE_CREATED_BY_MAX)
+                return hull_buf_put_terminal(b, s, n);
+        HULL_TRY(hull_buf_put_terminal(b, s, TABLE_CREATED_BY_MAX));
+        return hull_buf_puts(b, "...");
 }
 
 static int image_header(struct hull_buf *b, const struct hull_report_image *im, const char *bold,
                         const char *reset) {
         char size[32];
 
-        HULL_TRY(hull_buf_printf(b, "%sImage %s%s", bold, im->ref, reset));
+        HULL_TRY(hull_buf_printf(b, "%sImage ", bold));
+        HULL_TRY(put(b, im->ref));
+        HULL_TRY(hull_buf_puts(b, reset));
+        for (size_t i = 0; i < im->ntags && i < 3; i++) {
+                HULL_TRY(hull_buf_puts(b, i ? ", " : " ("));
+                HULL_TRY(put(b, im->tags[i]));
+        }
         if (im->ntags)
-                HULL_TRY(hull_buf_printf(b, " (%s%s)", im->tags[0], im->ntags > 1 ? ", ..." : ""));
-        HULL_TRY(hull_buf_printf(b, "\n  %s, %s\n", im->os ? im->os : "unknown OS",
-                                 im->platform ? im->platform : "unknown platform"));
+                HULL_TRY(hull_buf_puts(b, im->ntags > 3 ? ", ...)" : ")"));
+        HULL_TRY(hull_buf_puts(b, "\n  "));
+        HULL_TRY(put(b, im->os ? im->os : "unknown OS"));
+        HULL_TRY(hull_buf_printf(b, ", %s\n", im->platform ? im->platform : "unknown platform"));
         human(im->final_bytes, size, sizeof(size));
-        HULL_TRY(hull_buf_printf(b, "  %zu layer%s, %s in %" PRIu64 " files, user %s%s\n",
-                                 im->nlayers, im->nlayers == 1 ? "" : "s", size, im->final_files,
-                                 im->user ? im->user : "(none: root)",
-                                 im->runs_as_root && im->user ? " (uid 0)" : ""));
+        HULL_TRY(hull_buf_printf(b, "  %zu layer%s, %s in %" PRIu64 " files, user ", im->nlayers,
+                                 im->nlayers == 1 ? "" : "s", size, im->final_files));
+        HULL_TRY(put(b, im->user ? im->user : "(none: root)"));
+        HULL_TRY(hull_buf_puts(b, im->runs_as_root && im->user ? " (uid 0)\n" : "\n"));
         HULL_TRY(hull_buf_printf(b, "  shell %s, package manager %s: %s\n",
                                  im->shell ? im->shell : "none",
                                  im->package_manager ? im->package_manager : "none",
@@ -75,8 +92,11 @@ static int image_notes(struct hull_buf *b, const struct hull_report_image *im) {
                 return HULL_OK;
         HULL_TRY(hull_buf_printf(b, "\n%" PRIu64 " note%s (files skipped, damaged entries):\n",
                                  total, total == 1 ? "" : "s"));
-        for (size_t i = 0; i < im->nnotes && i < TABLE_MAX_NOTES; i++)
-                HULL_TRY(hull_buf_printf(b, "  %s\n", im->notes[i]));
+        for (size_t i = 0; i < im->nnotes && i < TABLE_MAX_NOTES; i++) {
+                HULL_TRY(hull_buf_puts(b, "  "));
+                HULL_TRY(put(b, im->notes[i]));
+                HULL_TRY(hull_buf_puts(b, "\n"));
+        }
         if (total > TABLE_MAX_NOTES)
                 HULL_TRY(hull_buf_printf(b, "  ... %" PRIu64 " more (see --format json)\n",
                                          total - TABLE_MAX_NOTES));
@@ -97,17 +117,24 @@ static int write_table(struct hull_buf *b, const struct hull_findings *f,
                 char place[1024];
                 if (!m->image && (!file || strcmp(file, x->file) != 0)) {
                         file = x->file;
-                        HULL_TRY(
-                                hull_buf_printf(b, "%s%s%s%s\n", i ? "\n" : "", bold, file, reset));
+                        HULL_TRY(hull_buf_printf(b, "%s%s", i ? "\n" : "", bold));
+                        HULL_TRY(put(b, file));
+                        HULL_TRY(hull_buf_printf(b, "%s\n", reset));
                 }
                 counts[x->severity]++;
                 hull_finding_place(x, place, sizeof(place));
-                HULL_TRY(hull_buf_printf(b, "  %s  %s%-8s%s %s  %s\n", place,
+                HULL_TRY(hull_buf_puts(b, "  "));
+                HULL_TRY(put(b, place));
+                HULL_TRY(hull_buf_printf(b, "  %s%-8s%s %s  ",
                                          m->color ? sev_color[x->severity] : "",
-                                         hull_severity_to_string(x->severity), reset, x->rule_id,
-                                         x->message));
-                if (x->fix)
-                        HULL_TRY(hull_buf_printf(b, "      fix: %s\n", x->fix));
+                                         hull_severity_to_string(x->severity), reset, x->rule_id));
+                HULL_TRY(put(b, x->message));
+                HULL_TRY(hull_buf_puts(b, "\n"));
+                if (x->fix) {
+                        HULL_TRY(hull_buf_puts(b, "      fix: "));
+                        HULL_TRY(put(b, x->fix));
+                        HULL_TRY(hull_buf_puts(b, "\n"));
+                }
                 if (x->created_by && !x->image_field) {
                         HULL_TRY(hull_buf_printf(b, "      from: layer %u: ", x->layer));
                         HULL_TRY(put_created_by(b, x->created_by));

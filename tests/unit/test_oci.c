@@ -1038,6 +1038,36 @@ TEST(find_ref_in_layout) {
         hull_arena_release(&a);
 }
 
+/* buildx / containerd write a multi-platform image into a layout as one
+ * entry per platform under the same name: the name plus the platform choose */
+TEST(find_ref_per_platform_entries) {
+        struct hull_arena a = HULL_ARENA_INIT;
+        struct hull_oci_index *idx = parse_fixture(R_INDEX, &a, "good/index-named-platforms.json");
+        struct hull_oci_platform arm = {.os = "linux", .architecture = "arm64", .variant = "v8"};
+        struct hull_diag d;
+        size_t i = 99;
+        bool byp = false;
+
+        T_TRUE(idx != NULL);
+        if (!idx)
+                return;
+        hull_diag_init(&d);
+        T_EQ(hull_oci_index_find_ref(idx, "2.0", "index.json", &i, &d), HULL_EINVAL);
+        hull_diag_init(&d);
+        T_OK(hull_oci_index_find_ref_platform(idx, "2.0", NULL, "index.json", &i, &byp, &d));
+        T_EQ(i, 1); /* the host's: amd64 */
+        T_TRUE(byp);
+        T_OK(hull_oci_index_find_ref_platform(idx, "2.0", &arm, "index.json", &i, &byp, &d));
+        T_EQ(i, 0);
+        T_OK(hull_oci_index_find_ref_platform(idx, "1.0", &arm, "index.json", &i, &byp, &d));
+        T_EQ(i, 2); /* one image by that name: plain rules (the config check follows) */
+        T_TRUE(!byp);
+        /* no name given, entries named apart: the plain error */
+        T_EQ(hull_oci_index_find_ref_platform(idx, NULL, NULL, "index.json", &i, &byp, &d),
+             HULL_EINVAL);
+        hull_arena_release(&a);
+}
+
 TEST(docker_archive_manifests) {
         struct hull_arena a = HULL_ARENA_INIT;
         struct hull_docker_manifest *m =
