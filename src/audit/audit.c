@@ -12,7 +12,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "audit/common.h"
 #include "basic/err.h"
@@ -63,7 +62,6 @@ static void vreport(struct hull_audit_ctx *c, enum hull_severity sev,
                     const struct hull_audit_where *w, const char *fix, const char *fmt,
                     va_list ap) {
         static const struct hull_audit_where whole;
-        const struct hull_lint_config *cfg = c->cfg;
         char msg[1024], *redacted = NULL;
 
         if (c->err)
@@ -71,24 +69,15 @@ static void vreport(struct hull_audit_ctx *c, enum hull_severity sev,
         if (!w)
                 w = &whole;
         vsnprintf(msg, sizeof(msg), fmt, ap);
-        for (size_t k = 0; cfg && k < cfg->noverrides; k++)
-                if (strcasecmp(cfg->overrides[k].id, c->rule->id) == 0)
-                        sev = cfg->overrides[k].severity;
-        struct hull_finding f = {
-                .rule_id = c->rule->id,
-                .slug = c->rule->slug,
-                .title = c->rule->title,
-                .severity = sev,
-                .message = msg,
-                .fix = fix ? fix : c->rule->fix,
-                .file = c->img->ref,
-                .image_path = w->path,
-                .image_field = w->field,
-                .has_layer = w->has_layer,
-                .layer = w->layer,
-                .deleted = w->deleted,
-                .deleted_in = w->deleted_in,
-        };
+        sev = hull_lint_config_severity(c->cfg, c->rule->id, sev);
+        struct hull_finding f = hull_rule_finding(c->rule, sev, msg, fix);
+        f.file = c->img->ref;
+        f.image_path = w->path;
+        f.image_field = w->field;
+        f.has_layer = w->has_layer;
+        f.layer = w->layer;
+        f.deleted = w->deleted;
+        f.deleted_in = w->deleted_in;
         if (w->has_layer && w->layer < c->img->nlayers) {
                 const struct hull_image_layer *l = &c->img->layers[w->layer];
                 f.layer_digest = l->diff_id;
@@ -135,10 +124,7 @@ int hull_audit_user_uid(const struct hull_audit_ctx *c, const char *name, uint32
 }
 
 bool hull_audit_secret_allowed(const struct hull_audit_ctx *c, const char *value) {
-        for (size_t i = 0; c->cfg && i < c->cfg->nallow; i++)
-                if (strcmp(c->cfg->secret_allowlist[i], value) == 0)
-                        return true;
-        return false;
+        return hull_lint_config_allowed(c->cfg, value, strlen(value));
 }
 
 /* ---- capture ---------------------------------------------------------------- */
@@ -325,13 +311,6 @@ static int compute_facts(struct hull_audit_ctx *c, struct hull_arena *a,
 
 /* ---- run -------------------------------------------------------------------- */
 
-static bool disabled(const struct hull_lint_config *cfg, const char *id) {
-        for (size_t i = 0; cfg && i < cfg->ndisabled; i++)
-                if (strcasecmp(cfg->disabled[i], id) == 0)
-                        return true;
-        return false;
-}
-
 int hull_audit_run(const struct hull_image *img, const struct hull_scan *scan,
                    const struct hull_lint_config *cfg, struct hull_findings *out,
                    struct hull_arena *fa, struct hull_audit_facts *ret_facts, struct hull_diag *d) {
@@ -354,7 +333,7 @@ int hull_audit_run(const struct hull_image *img, const struct hull_scan *scan,
         };
         r = compute_facts(&c, fa ? fa : &scratch, &facts);
         for (size_t i = 0; !r && hull_rules[i]; i++) {
-                if (!hull_rules[i]->audit || disabled(cfg, hull_rules[i]->id))
+                if (!hull_rules[i]->audit || hull_lint_config_disabled(cfg, hull_rules[i]->id))
                         continue;
                 c.rule = hull_rules[i];
                 hull_rules[i]->audit(&c);

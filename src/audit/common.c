@@ -13,6 +13,13 @@
 #include "lint/rules/common.h"
 #include "lint/secretish.h"
 
+void *hull_audit_alloc0(struct hull_audit_ctx *c, size_t size) {
+        void *p = hull_arena_alloc0(c->arena, size);
+        if (!p)
+                c->err = HULL_ENOMEM;
+        return p;
+}
+
 /* ---- history created_by ------------------------------------------------ */
 
 static bool is_blank(char ch) {
@@ -237,6 +244,29 @@ void hull_audit_hist_parse(const char *created_by, struct hull_audit_hist *ret) 
                 ret->instr = "RUN";
 }
 
+void hull_audit_each_history(struct hull_audit_ctx *c, const char *instr, hull_audit_history_fn *fn,
+                             void *ud) {
+        struct hull_audit_hist *h = hull_audit_alloc0(c, sizeof(*h));
+
+        for (size_t i = 0; h && i < c->config->nhistory && !c->err; i++) {
+                const struct hull_oci_history *e = &c->config->history[i];
+                char field[64];
+                struct hull_audit_where w = {.field = field};
+
+                if (!e->created_by || !e->created_by[0])
+                        continue;
+                hull_audit_hist_parse(e->created_by, h);
+                if (instr && (!h->instr || strcmp(h->instr, instr) != 0))
+                        continue;
+                snprintf(field, sizeof(field), "history[%zu].created_by", i);
+                if (e->layer >= 0 && (size_t)e->layer < c->img->nlayers) {
+                        w.has_layer = true;
+                        w.layer = (unsigned)e->layer;
+                }
+                fn(c, h, &w, ud);
+        }
+}
+
 size_t hull_audit_split_kvs(const char *s, size_t n, struct hull_audit_kv *ret, size_t max) {
         size_t i = 0, count = 0;
 
@@ -341,31 +371,9 @@ static bool path_value(const char *v, size_t n) {
 }
 
 bool hull_audit_literal_secret(const struct hull_audit_ctx *c, const char *v, size_t n) {
-        char buf[1024];
-
-        if (n == 0 || memchr(v, '\0', n) || switch_value(v, n) || path_value(v, n) ||
-            hull_secretish_placeholder(v, n) || hull_lint_only_refs(v, n))
-                return false;
-        if (n < sizeof(buf)) {
-                memcpy(buf, v, n);
-                buf[n] = '\0';
-                if (hull_audit_secret_allowed(c, buf))
-                        return false;
-        }
-        return true;
-}
-
-bool hull_audit_seen_add(struct hull_audit_seen *s, const char *p, size_t n) {
-        uint64_t h = 14695981039346656037ull;
-        for (size_t i = 0; i < n; i++)
-                h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
-        for (size_t i = 0; i < s->n; i++)
-                if (s->h[i] == h)
-                        return false;
-        if (s->n == HULL_AUDIT_SEEN_MAX)
-                return false;
-        s->h[s->n++] = h;
-        return true;
+        return n > 0 && !memchr(v, '\0', n) && !switch_value(v, n) && !path_value(v, n) &&
+               !hull_secretish_placeholder(v, n) && !hull_lint_only_refs(v, n) &&
+               !hull_lint_config_allowed(c->cfg, v, n);
 }
 
 /* ---- files of the layered model ---------------------------------------------- */
@@ -407,6 +415,31 @@ const char *hull_audit_bytes(uint64_t n, char *buf, size_t size) {
                 u++;
         }
         snprintf(buf, size, "%.1f %s", v, units[u]);
+        return buf;
+}
+
+void hull_audit_tally_add(struct hull_audit_tally *t, const struct hull_layers_node *file) {
+        unsigned layer = hull_layers_node_last_layer(file);
+
+        if (t->files == 0 || layer < t->first_layer)
+                t->first_layer = layer;
+        if (t->files == 0 || layer > t->last_layer)
+                t->last_layer = layer;
+        t->files++;
+        t->bytes += hull_layers_node_size(file);
+        if (!hull_layers_node_present(file)) {
+                unsigned d = hull_layers_node_deleted_in(file);
+                t->deleted++;
+                if (d > t->deleted_in)
+                        t->deleted_in = d;
+        }
+}
+
+const char *hull_audit_tally_str(const struct hull_audit_tally *t, char *buf, size_t size) {
+        char bytes[32];
+
+        snprintf(buf, size, "%llu file%s, %s", (unsigned long long)t->files,
+                 t->files == 1 ? "" : "s", hull_audit_bytes(t->bytes, bytes, sizeof(bytes)));
         return buf;
 }
 
@@ -565,7 +598,9 @@ int hull_audit_programs(struct hull_audit_ctx *c, const char *const *dirs,
         return c->err;
 }
 
-const char *hull_audit_program_names(const struct hull_audit_program *p, char *buf, size_t size) {
+/* The names part of a program's message: " (the file /usr/bin/gcc-12; also
+ * named /usr/bin/gcc)", " (also named /usr/bin/x)" or ""; returns buf. */
+static const char *program_names(const struct hull_audit_program *p, char *buf, size_t size) {
         char target[HULL_MAX_PATH_BYTES + 1];
 
         if (p->target != p->node) {
@@ -578,6 +613,16 @@ const char *hull_audit_program_names(const struct hull_audit_program *p, char *b
                 buf[0] = '\0';
         }
         return buf;
+}
+
+void hull_audit_program_report(struct hull_audit_ctx *c, const struct hull_audit_program *p,
+                               void *ud) {
+        char path[HULL_MAX_PATH_BYTES + 1], more[2 * HULL_MAX_PATH_BYTES];
+        struct hull_audit_where w = hull_audit_where_node(p->node, path, sizeof(path));
+
+        (void)ud;
+        hull_audit_report(c, &w, NULL, "/%s is %s in the final image%s", path, p->name->what,
+                          program_names(p, more, sizeof(more)));
 }
 
 /* ---- redaction -------------------------------------------------------------- */
@@ -681,6 +726,30 @@ const char *hull_audit_redact_str(struct hull_audit_ctx *c, const char *s, char 
         snprintf(buf, size, "%s", red ? red : s);
         hull_free(red);
         return buf;
+}
+
+const char *hull_audit_url_str(struct hull_audit_ctx *c, const char *s, size_t n, char *buf,
+                               size_t size) {
+        const char *sep = NULL, *at = NULL;
+        char tmp[512];
+
+        for (size_t i = 0; i + 2 < n; i++)
+                if (memcmp(s + i, "://", 3) == 0) {
+                        sep = s + i + 3;
+                        break;
+                }
+        if (sep) {
+                size_t rest = n - (size_t)(sep - s), hostlen = strcspn(sep, "/?#");
+                if (hostlen > rest)
+                        hostlen = rest;
+                at = memchr(sep, '@', hostlen);
+        }
+        if (at)
+                snprintf(tmp, sizeof(tmp), "%.*s***%.*s", (int)(sep - s), s,
+                         (int)(n - (size_t)(at - s)), at);
+        else
+                snprintf(tmp, sizeof(tmp), "%.*s", (int)n, s);
+        return hull_audit_redact_str(c, tmp, buf, size);
 }
 
 /* A secret-named key with a literal value: mask the value. */

@@ -6,8 +6,8 @@
  * lint/secretish.h: hull_secretish_*), so `hullscan lint` and `hullscan
  * image` agree on what a secret is.
  *
- * Everything here is pure: nothing allocates, results point into the
- * caller's strings. */
+ * Helpers without a ctx are pure: nothing allocates, results point into
+ * the caller's strings. */
 #ifndef HULL_AUDIT_COMMON_H
 #define HULL_AUDIT_COMMON_H
 
@@ -16,6 +16,10 @@
 #include <stdint.h>
 
 #include "audit/audit.h"
+
+/* size zeroed bytes of scratch from c->arena (freed after the run); NULL
+ * with c->err = HULL_ENOMEM when memory is out. */
+void *hull_audit_alloc0(struct hull_audit_ctx *c, size_t size);
 
 /* ---- history created_by ------------------------------------------------ */
 
@@ -63,6 +67,18 @@ struct hull_audit_hist {
  * recognised leaves instr NULL and args = the whole text. */
 void hull_audit_hist_parse(const char *created_by, struct hull_audit_hist *ret);
 
+/* Called for one history entry: h its created_by parsed, w its place
+ * (field "history[i].created_by", and the layer the entry made, if any). */
+typedef void hull_audit_history_fn(struct hull_audit_ctx *c, const struct hull_audit_hist *h,
+                                   const struct hull_audit_where *w, void *ud);
+
+/* Call fn for each history entry with a non-empty created_by whose
+ * instruction is instr ("RUN"; NULL: any, also unrecognised ones), in
+ * order, until c->err is set.  h lives in c->arena; out of memory sets
+ * c->err. */
+void hull_audit_each_history(struct hull_audit_ctx *c, const char *instr, hull_audit_history_fn *fn,
+                             void *ud);
+
 /* Split a "KEY=value KEY2=value two" list (history ENV / ARG / LABEL
  * arguments, as BuildKit and the classic builder write them) into at most
  * max pairs; returns the number of pairs found (may exceed max).  A value
@@ -103,22 +119,18 @@ int hull_audit_redact(const struct hull_audit_ctx *c, const char *s, size_t n, c
  * fit).  Out of memory: c->err is set and buf holds "***".  Returns buf. */
 const char *hull_audit_redact_str(struct hull_audit_ctx *c, const char *s, char *buf, size_t size);
 
+/* The URL s[0..n) for a message (HS4014, HS4015): its user-info
+ * (user:password@ before the path) shown as "***", then masked as
+ * hull_audit_redact_str() does, into buf.  Returns buf. */
+const char *hull_audit_url_str(struct hull_audit_ctx *c, const char *s, size_t n, char *buf,
+                               size_t size);
+
 /* The same for a history created_by, also masking the values HS4005 reports
  * by name: build arguments ("|1 NPM_TOKEN=np*** /bin/sh -c ...") and ARG,
  * ENV and LABEL values under secret names.  hull_audit_report() passes
  * every finding's created_by through it, so no report prints a secret the
  * audit found. */
 int hull_audit_redact_history(const struct hull_audit_ctx *c, const char *created_by, char **ret);
-
-/* Remembers secrets already reported in one rule run (FNV-1a of the bytes),
- * so a token repeated in every later history entry is reported once. */
-#define HULL_AUDIT_SEEN_MAX 1024u
-struct hull_audit_seen {
-        uint64_t h[HULL_AUDIT_SEEN_MAX];
-        size_t n;
-};
-/* True when s[0..n) is new (and remembers it); false once the set is full. */
-bool hull_audit_seen_add(struct hull_audit_seen *s, const char *p, size_t n);
 
 /* ---- files of the layered model (HS4006-HS4012) ----------------------------- */
 
@@ -131,6 +143,19 @@ bool hull_audit_path_under(const char *pattern, const char *path, size_t *ret_le
 /* n bytes for a message: "512 bytes", "1.5 KiB", "23.4 MiB", "1.2 GiB";
  * returns buf. */
 const char *hull_audit_bytes(uint64_t n, char *buf, size_t size);
+
+/* The files found under one directory, every layer's versions counted
+ * (HS4007 .git, HS4008 caches).  Zero-initialise, then add each file. */
+struct hull_audit_tally {
+        uint64_t files, bytes;            /* file versions, and their bytes */
+        uint64_t deleted;                 /* of them, deleted by a later layer */
+        unsigned first_layer, last_layer; /* range of the versions' layers */
+        unsigned deleted_in;              /* the latest layer that deleted one */
+};
+void hull_audit_tally_add(struct hull_audit_tally *t, const struct hull_layers_node *file);
+
+/* "1 file, 512 bytes", "3 files, 1.5 KiB"; returns buf. */
+const char *hull_audit_tally_str(const struct hull_audit_tally *t, char *buf, size_t size);
 
 /* ", deleted in layer N but still in the image" when w->deleted, else "";
  * returns buf. */
@@ -173,8 +198,10 @@ int hull_audit_programs(struct hull_audit_ctx *c, const char *const *dirs,
                         const struct hull_audit_program_name *names, size_t nnames,
                         bool skip_busybox, hull_audit_program_fn *fn, void *ud);
 
-/* The names part of a program's message: " (the file /usr/bin/gcc-12; also
- * named /usr/bin/gcc)", " (also named /usr/bin/x)" or ""; returns buf. */
-const char *hull_audit_program_names(const struct hull_audit_program *p, char *buf, size_t size);
+/* Report p at its first name, a hull_audit_program_fn (ud unused):
+ * "/usr/bin/gcc is a C compiler in the final image", with the file's other
+ * names: " (the file /usr/bin/gcc-12; also named /usr/bin/c89)". */
+void hull_audit_program_report(struct hull_audit_ctx *c, const struct hull_audit_program *p,
+                               void *ud);
 
 #endif

@@ -64,18 +64,10 @@ static void vreport(struct hull_lint_ctx *c, enum hull_severity sev, struct hull
         if (c->err)
                 return;
         vsnprintf(msg, sizeof(msg), fmt, ap);
-        struct hull_finding f = {
-                .rule_id = c->rule->id,
-                .slug = c->rule->slug,
-                .title = c->rule->title,
-                .severity = sev,
-                .message = msg,
-                .fix = fix ? fix : c->rule->fix,
-                .file = c->in->path,
-                .line = pos.line,
-                .col = pos.col,
-                .end_line = pos.line,
-        };
+        struct hull_finding f = hull_rule_finding(c->rule, sev, msg, fix);
+        f.file = c->in->path;
+        f.line = f.end_line = pos.line;
+        f.col = pos.col;
         c->err = hull_findings_add(c->out, &f);
 }
 
@@ -90,17 +82,44 @@ bool hull_lint_stage_is_final(const struct hull_lint_ctx *c, size_t stage) {
 }
 
 bool hull_lint_secret_allowed(const struct hull_lint_ctx *c, const char *value) {
-        for (size_t i = 0; c->cfg && i < c->cfg->nallow; i++)
-                if (strcmp(c->cfg->secret_allowlist[i], value) == 0)
-                        return true;
-        return false;
+        return hull_lint_config_allowed(c->cfg, value, strlen(value));
 }
 
-static bool disabled(const struct hull_lint_config *cfg, const char *id) {
+/* ---- configuration ------------------------------------------------------- */
+
+bool hull_lint_config_disabled(const struct hull_lint_config *cfg, const char *id) {
         for (size_t i = 0; cfg && i < cfg->ndisabled; i++)
                 if (strcasecmp(cfg->disabled[i], id) == 0)
                         return true;
         return false;
+}
+
+enum hull_severity hull_lint_config_severity(const struct hull_lint_config *cfg, const char *id,
+                                             enum hull_severity sev) {
+        for (size_t k = 0; cfg && k < cfg->noverrides; k++)
+                if (strcasecmp(cfg->overrides[k].id, id) == 0)
+                        sev = cfg->overrides[k].severity;
+        return sev;
+}
+
+bool hull_lint_config_allowed(const struct hull_lint_config *cfg, const char *s, size_t n) {
+        for (size_t i = 0; cfg && i < cfg->nallow; i++)
+                if (strlen(cfg->secret_allowlist[i]) == n &&
+                    memcmp(cfg->secret_allowlist[i], s, n) == 0)
+                        return true;
+        return false;
+}
+
+struct hull_finding hull_rule_finding(const struct hull_rule *r, enum hull_severity sev,
+                                      const char *msg, const char *fix) {
+        return (struct hull_finding){
+                .rule_id = r->id,
+                .slug = r->slug,
+                .title = r->title,
+                .severity = sev,
+                .message = msg,
+                .fix = fix ? fix : r->fix,
+        };
 }
 
 /* ---- pragmas -------------------------------------------------------------- */
@@ -259,7 +278,7 @@ int hull_lint_run(const struct hull_lint_input *in, const struct hull_lint_confi
                 .out = &raw,
         };
         for (size_t i = 0; hull_rules[i]; i++) {
-                if (!hull_rules[i]->check || disabled(cfg, hull_rules[i]->id))
+                if (!hull_rules[i]->check || hull_lint_config_disabled(cfg, hull_rules[i]->id))
                         continue;
                 c.rule = hull_rules[i];
                 hull_rules[i]->check(&c);
@@ -273,9 +292,7 @@ int hull_lint_run(const struct hull_lint_input *in, const struct hull_lint_confi
                 struct hull_finding f = raw.v[i];
                 if (ignored(pragmas, npragmas, &f))
                         continue;
-                for (size_t k = 0; cfg && k < cfg->noverrides; k++)
-                        if (strcasecmp(cfg->overrides[k].id, f.rule_id) == 0)
-                                f.severity = cfg->overrides[k].severity;
+                f.severity = hull_lint_config_severity(cfg, f.rule_id, f.severity);
                 r = hull_findings_add(out, &f);
         }
         hull_findings_release(&raw);

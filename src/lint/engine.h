@@ -33,8 +33,8 @@ struct hull_rule {
         const char *fix;       /* the default one-line fix */
         const char *hadolint;  /* equivalent hadolint IDs ("DL3002"), NULL if none */
         const char *trivy;     /* equivalent Trivy check IDs ("DS002"), NULL if none */
-        void (*check)(struct hull_lint_ctx *c);      /* Dockerfile rules; NULL for image rules */
-        void (*audit)(struct hull_audit_ctx *c);     /* image rules (HS4xxx); NULL otherwise */
+        void (*check)(struct hull_lint_ctx *c);  /* Dockerfile rules; NULL for image rules */
+        void (*audit)(struct hull_audit_ctx *c); /* image rules (HS4xxx); NULL otherwise */
 };
 
 /* All rules, lint and audit, sorted by id; NULL-terminated. */
@@ -57,6 +57,23 @@ struct hull_lint_config {
         const char *const *secret_allowlist; /* literal values never reported as secrets */
         size_t nallow;
 };
+
+/* How the lint and the image audit apply a configuration (cfg NULL: none). */
+
+/* cfg turns rule id off (ids compare ignoring case). */
+bool hull_lint_config_disabled(const struct hull_lint_config *cfg, const char *id);
+
+/* The severity of a finding of rule id: cfg's override, else sev. */
+enum hull_severity hull_lint_config_severity(const struct hull_lint_config *cfg, const char *id,
+                                             enum hull_severity sev);
+
+/* s[0..n) is, byte for byte, a value on cfg's secret allow-list. */
+bool hull_lint_config_allowed(const struct hull_lint_config *cfg, const char *s, size_t n);
+
+/* A finding of rule r at no place yet: its id, slug and title, severity sev,
+ * message msg, fix (NULL: the rule's default).  Strings are borrowed. */
+struct hull_finding hull_rule_finding(const struct hull_rule *r, enum hull_severity sev,
+                                      const char *msg, const char *fix);
 
 struct hull_lint_input {
         const char *path;        /* file name in findings ("<stdin>" for -) */

@@ -25,51 +25,21 @@
  * its rule must exist, be an audit rule and have docs/rules/<ID>.md; every
  * audit rule must have a file.  RULE=HS40 runs only matching files;
  * AUDIT_VERBOSE=1 prints every finding of the rule as a TAP comment. */
-#include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "audit/audit.h"
 #include "basic/buf.h"
 #include "basic/err.h"
-#include "basic/fileio.h"
 #include "fixture.h"
 #include "image/image.h"
 #include "image/scan.h"
+#include "runner.h"
 
 #define MAX_EXPECT 64
-
-static int ntest, nfail;
-
-static void tap(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void tap(int ok, const char *fmt, ...) {
-        va_list ap;
-        printf("%s %d - ", ok ? "ok" : "not ok", ++ntest);
-        va_start(ap, fmt);
-        vprintf(fmt, ap);
-        va_end(ap);
-        printf("\n");
-        if (!ok)
-                nfail++;
-}
-
-/* buffers hold test text: running out is a test failure, not a crash */
-static void put(struct hull_buf *b, const char *s, size_t n) {
-        if (hull_buf_put(b, s, n) != 0)
-                nfail++;
-}
-
-static void rm_rf(const char *dir) {
-        char cmd[4200];
-        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-        if (system(cmd) != 0)
-                fprintf(stderr, "# cannot remove %s\n", dir);
-}
 
 struct kase {
         const char *name;
@@ -353,32 +323,11 @@ static void directive(struct kase *k, char *line) {
 
 static void run_file(const char *path, const char *dir, const char *docs_dir) {
         char *data = NULL, id[32];
-        size_t len;
-        struct hull_diag d;
-        const char *base = strrchr(path, '/');
-        const struct hull_rule *rule;
         int nfire = 0, nquiet = 0;
         unsigned lineno = 0;
 
-        base = base ? base + 1 : path;
-        snprintf(id, sizeof(id), "%.*s", (int)strcspn(base, "."), base);
-        hull_diag_init(&d);
-        if (hull_read_file(path, 1 << 24, &data, &len, &d) != 0) {
-                tap(0, "%s: cannot read", path);
+        if (!runner_read(path, docs_dir, true, id, &data))
                 return;
-        }
-        rule = hull_rule_find(id);
-        if (!rule || !rule->audit) {
-                tap(0, "%s: no audit rule %s in src/audit/rules.list", path, id);
-                free(data);
-                return;
-        }
-        char doc[4096];
-        struct stat st;
-        snprintf(doc, sizeof(doc), "%s/%s.md", docs_dir, id);
-        if (stat(doc, &st) != 0)
-                tap(0, "%s: missing %s", id, doc);
-
         struct kase k;
         bool in_case = false;
         memset(&k, 0, sizeof(k));
@@ -413,14 +362,7 @@ static void run_file(const char *path, const char *dir, const char *docs_dir) {
                         int fires;
                         k.expect = line + 7 + strspn(line + 7, " ");
                         int ok = run_case(id, dir, &k, &fires, why, sizeof(why));
-                        if (fires)
-                                nfire++;
-                        else
-                                nquiet++;
-                        printf("%s %d - %s: %s%s%s\n", ok ? "ok" : "not ok", ++ntest, id, k.name,
-                               ok ? "" : " # ", ok ? "" : why);
-                        if (!ok)
-                                nfail++;
+                        runner_case(id, k.name, ok, fires, why, &nfire, &nquiet);
                         hull_buf_release(&k.spec);
                         in_case = false;
                         continue;
@@ -432,52 +374,10 @@ static void run_file(const char *path, const char *dir, const char *docs_dir) {
                 tap(0, "%s: last case has no expect: line", id);
                 hull_buf_release(&k.spec);
         }
-        tap(nfire >= 5 && nquiet >= 5, "%s: %d firing, %d quiet cases (need 5 and 5)", id, nfire,
-            nquiet);
+        runner_counts(id, nfire, nquiet);
         free(data);
 }
 
-static int cmpstr(const void *a, const void *b) {
-        return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int main(int argc, char **argv) {
-        const char *dir = argc > 1 ? argv[1] : "tests/audit";
-        const char *docs = argc > 2 ? argv[2] : "docs/rules";
-        const char *only = getenv("RULE");
-        DIR *dd = opendir(dir);
-        char *names[1024];
-        size_t n = 0;
-        struct dirent *de;
-
-        if (!dd) {
-                printf("1..0 # SKIP no %s\n", dir);
-                return 0;
-        }
-        while ((de = readdir(dd)) && n < 1024) {
-                size_t l = strlen(de->d_name);
-                if (l > 5 && strcmp(de->d_name + l - 5, ".test") == 0 &&
-                    (!only || strncmp(de->d_name, only, strlen(only)) == 0))
-                        names[n++] = strdup(de->d_name);
-        }
-        closedir(dd);
-        qsort(names, n, sizeof(*names), cmpstr);
-        for (size_t i = 0; i < n; i++) {
-                char path[4096];
-                snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-                run_file(path, dir, docs);
-                free(names[i]);
-        }
-        /* every audit rule has a test file */
-        for (size_t r = 0; hull_rules[r] && !only; r++) {
-                char path[4096];
-                struct stat st;
-                if (!hull_rules[r]->audit)
-                        continue;
-                snprintf(path, sizeof(path), "%s/%s.test", dir, hull_rules[r]->id);
-                if (stat(path, &st) != 0)
-                        tap(0, "%s: no test file %s", hull_rules[r]->id, path);
-        }
-        printf("1..%d\n", ntest);
-        return nfail ? 1 : 0;
+        return runner_main(argc, argv, "tests/audit", true, run_file);
 }

@@ -19,9 +19,7 @@
  * and the Dockerfile; without, the build context is unknown.
  * Each file must hold at least five cases that fire and five that do not,
  * and its rule must exist and have docs/rules/<ID>.md. */
-#include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,30 +27,10 @@
 #include <unistd.h>
 
 #include "basic/buf.h"
-#include "basic/fileio.h"
 #include "dockerfile/parser.h"
 #include "dockerfile/stages.h"
 #include "lint/engine.h"
-
-static int ntest, nfail;
-
-static void tap(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void tap(int ok, const char *fmt, ...) {
-        va_list ap;
-        printf("%s %d - ", ok ? "ok" : "not ok", ++ntest);
-        va_start(ap, fmt);
-        vprintf(fmt, ap);
-        va_end(ap);
-        printf("\n");
-        if (!ok)
-                nfail++;
-}
-
-/* buffers here hold test text: running out is a test failure, not a crash */
-static void put(struct hull_buf *b, const char *s, size_t n) {
-        if (hull_buf_put(b, s, n) != 0)
-                nfail++;
-}
+#include "runner.h"
 
 static int mkdirs(const char *path) {
         char tmp[4096];
@@ -73,13 +51,6 @@ static int write_file(const char *path, const char *data, size_t n) {
                 return -1;
         fwrite(data, 1, n, f);
         return fclose(f);
-}
-
-static void rm_rf(const char *dir) {
-        char cmd[4200];
-        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-        if (system(cmd) != 0)
-                fprintf(stderr, "# cannot remove %s\n", dir);
 }
 
 static int cmp_uns(const void *a, const void *b) {
@@ -204,33 +175,15 @@ out:
         return ok;
 }
 
-static void run_file(const char *path, const char *docs_dir) {
+static void run_file(const char *path, const char *dir, const char *docs_dir) {
         char *data = NULL, id[32];
-        size_t len;
-        struct hull_diag d;
-        const char *base = strrchr(path, '/');
         int nfire = 0, nquiet = 0;
 
-        base = base ? base + 1 : path;
-        snprintf(id, sizeof(id), "%.*s", (int)strcspn(base, "."), base);
-        hull_diag_init(&d);
-        if (hull_read_file(path, 1 << 24, &data, &len, &d) != 0) {
-                tap(0, "%s: cannot read%s", path, "");
+        (void)dir;
+        if (!runner_read(path, docs_dir, false, id, &data))
                 return;
-        }
-        if (!hull_rule_find(id)) {
-                tap(0, "%s: no rule %s in src/lint/rules.list", path, id);
-                free(data);
-                return;
-        }
-        char doc[4096];
-        struct stat st;
-        snprintf(doc, sizeof(doc), "%s/%s.md", docs_dir, id);
-        if (stat(doc, &st) != 0)
-                tap(0, "%s: missing %s", id, doc);
 
         /* split into cases */
-        char *save = NULL;
         struct kase k;
         bool in_case = false, in_file = false;
         memset(&k, 0, sizeof(k));
@@ -292,14 +245,7 @@ static void run_file(const char *path, const char *docs_dir) {
                         int fires;
                         k.expect = line + 7 + strspn(line + 7, " ");
                         int ok = run_case(id, &k, &fires, why, sizeof(why));
-                        if (fires)
-                                nfire++;
-                        else
-                                nquiet++;
-                        printf("%s %d - %s: %s%s%s\n", ok ? "ok" : "not ok", ++ntest, id, k.name,
-                               ok ? "" : " # ", ok ? "" : why);
-                        if (!ok)
-                                nfail++;
+                        runner_case(id, k.name, ok, fires, why, &nfire, &nquiet);
                         hull_buf_release(&k.df);
                         hull_buf_release(&k.files);
                         in_case = false;
@@ -308,59 +254,15 @@ static void run_file(const char *path, const char *docs_dir) {
                 put(&k.df, line, strlen(line));
                 put(&k.df, "\n", 1);
         }
-        (void)save;
         if (in_case) {
-                tap(0, "%s: last case has no expect: line%s", id, "");
+                tap(0, "%s: last case has no expect: line", id);
                 hull_buf_release(&k.df);
                 hull_buf_release(&k.files);
         }
-        char msg[128];
-        snprintf(msg, sizeof(msg), "%d firing, %d quiet cases (need 5 and 5)", nfire, nquiet);
-        tap(nfire >= 5 && nquiet >= 5, "%s: %s", id, msg);
+        runner_counts(id, nfire, nquiet);
         free(data);
 }
 
-static int cmpstr(const void *a, const void *b) {
-        return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int main(int argc, char **argv) {
-        const char *dir = argc > 1 ? argv[1] : "tests/rules";
-        const char *docs = argc > 2 ? argv[2] : "docs/rules";
-        const char *only = getenv("RULE");
-        DIR *dd = opendir(dir);
-        char *names[1024];
-        size_t n = 0;
-        struct dirent *de;
-
-        if (!dd) {
-                printf("1..0 # SKIP no %s\n", dir);
-                return 0;
-        }
-        while ((de = readdir(dd)) && n < 1024) {
-                size_t l = strlen(de->d_name);
-                if (l > 5 && strcmp(de->d_name + l - 5, ".test") == 0 &&
-                    (!only || strncmp(de->d_name, only, strlen(only)) == 0))
-                        names[n++] = strdup(de->d_name);
-        }
-        closedir(dd);
-        qsort(names, n, sizeof(*names), cmpstr);
-        for (size_t i = 0; i < n; i++) {
-                char path[4096];
-                snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-                run_file(path, docs);
-                free(names[i]);
-        }
-        /* every lint rule has a test file (audit rules: tests/audit) */
-        for (size_t r = 0; hull_rules[r] && !only; r++) {
-                char path[4096];
-                struct stat st;
-                if (!hull_rules[r]->check)
-                        continue;
-                snprintf(path, sizeof(path), "%s/%s.test", dir, hull_rules[r]->id);
-                if (stat(path, &st) != 0)
-                        tap(0, "%s: no test file %s", hull_rules[r]->id, path);
-        }
-        printf("1..%d\n", ntest);
-        return nfail ? 1 : 0;
+        return runner_main(argc, argv, "tests/rules", false, run_file);
 }

@@ -9,6 +9,7 @@
 #include "audit/audit.h"
 #include "audit/common.h"
 #include "basic/err.h"
+#include "lint/rules/common.h"
 #include "t.h"
 
 /* s[0..n) equals want. */
@@ -416,18 +417,18 @@ TEST(report_masks_created_by) {
 }
 
 TEST(seen) {
-        static struct hull_audit_seen s;
+        static struct hull_lint_seen s;
         char buf[16];
 
-        T_TRUE(hull_audit_seen_add(&s, "abc", 3));
-        T_TRUE(!hull_audit_seen_add(&s, "abc", 3));
-        T_TRUE(hull_audit_seen_add(&s, "abd", 3));
-        for (unsigned i = 0; i < HULL_AUDIT_SEEN_MAX + 10; i++) {
+        T_TRUE(hull_lint_seen_add(&s, "abc", 3));
+        T_TRUE(!hull_lint_seen_add(&s, "abc", 3));
+        T_TRUE(hull_lint_seen_add(&s, "abd", 3));
+        for (unsigned i = 0; i < HULL_LINT_SEEN_MAX + 10; i++) {
                 snprintf(buf, sizeof(buf), "v%u", i);
-                (void)hull_audit_seen_add(&s, buf, strlen(buf));
+                (void)hull_lint_seen_add(&s, buf, strlen(buf));
         }
-        T_EQ(s.n, HULL_AUDIT_SEEN_MAX);
-        T_TRUE(!hull_audit_seen_add(&s, "new", 3)); /* full: nothing is new */
+        T_EQ(s.n, HULL_LINT_SEEN_MAX);
+        T_TRUE(!hull_lint_seen_add(&s, "new", 3)); /* full: nothing is new */
 }
 
 T_MAIN()

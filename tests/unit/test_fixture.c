@@ -11,8 +11,6 @@
  * "NAME:LINE: ..." messages of bad specs. */
 #include <archive.h>
 #include <archive_entry.h>
-#include <ftw.h>
-#include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -30,51 +28,9 @@
 #include "fixture.h"
 #include "image/oci.h"
 #include "t.h"
+#include "tutil.h"
 
-/* --- temp dir, shell ------------------------------------------------------ */
-
-static char tmpdir[256];
-
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw) {
-        (void)st;
-        (void)flag;
-        (void)ftw;
-        return remove(p);
-}
-
-static void cleanup(void) {
-        if (tmpdir[0])
-                nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static const char *tmp(void) {
-        if (!tmpdir[0]) {
-                snprintf(tmpdir, sizeof(tmpdir), "/tmp/hull-test-fixture-XXXXXX");
-                if (!mkdtemp(tmpdir)) {
-                        perror("mkdtemp");
-                        exit(1);
-                }
-                atexit(cleanup);
-        }
-        return tmpdir;
-}
-
-static bool have(const char *prog) {
-        char cmd[256];
-
-        snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", prog);
-        return system(cmd) == 0;
-}
-
-_printf_(1, 2) static int sh(const char *fmt, ...) {
-        char cmd[4096];
-        va_list ap;
-
-        va_start(ap, fmt);
-        vsnprintf(cmd, sizeof(cmd), fmt, ap);
-        va_end(ap);
-        return system(cmd);
-}
+/* --- TAP skips ----------------------------------------------------------- */
 
 /* Make test's TAP line a skip: "ok N - test # SKIP reason". */
 static void t_skip(const char *test, const char *reason) {
@@ -88,16 +44,6 @@ static void t_skip(const char *test, const char *reason) {
                 if (strcmp(t_cases[i].name, test) == 0)
                         t_cases[i].name = names[used];
         used++;
-}
-
-static void sha256_hex(const void *data, size_t len, char hex[72]) {
-        unsigned char md[EVP_MAX_MD_SIZE];
-        unsigned n = 0;
-
-        EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
-        memcpy(hex, "sha256:", 7);
-        for (unsigned i = 0; i < 32; i++)
-                snprintf(hex + 7 + 2 * i, 3, "%02x", md[i]);
 }
 
 /* --- reading back: members of a tar or a directory ------------------------ */
@@ -288,11 +234,11 @@ static const char local_txt[] = "from a local file\n";
 
 static int build(enum fixture_format fmt, enum fixture_compression c, const char *out, char *err,
                  size_t errsz) {
-        struct fixture_opts o = {.format = fmt, .compression = c, .basedir = tmp()};
+        struct fixture_opts o = {.format = fmt, .compression = c, .basedir = t_tmp()};
         char path[512];
         FILE *fp;
 
-        snprintf(path, sizeof(path), "%s/local.txt", tmp());
+        snprintf(path, sizeof(path), "%s/local.txt", t_tmp());
         fp = fopen(path, "w");
         if (!fp)
                 return -1;
@@ -371,7 +317,7 @@ static void check_config(struct hull_arena *a, const struct member *cm, const ch
         if (!cm)
                 return;
         if (want_digest) {
-                sha256_hex(cm->data, cm->len, hex);
+                t_sha256(cm->data, cm->len, hex);
                 T_STREQ(hex, want_digest);
         }
         hull_diag_init(&d);
@@ -432,7 +378,7 @@ static void check_layout(const struct members *ms, enum hull_oci_compression com
         T_TRUE(x != NULL);
         if (!x)
                 goto out;
-        sha256_hex(x->data, x->len, hex);
+        t_sha256(x->data, x->len, hex);
         T_STREQ(hex, idx->manifests[i].digest);
         T_EQ(x->len, idx->manifests[i].size);
         T_OK(hull_oci_manifest_parse(&a, x->data, x->len, name, &m, &d));
@@ -457,11 +403,11 @@ static void check_layout(const struct members *ms, enum hull_oci_compression com
                         memset(&layers[i], 0, sizeof(layers[i]));
                         if (!x)
                                 continue;
-                        sha256_hex(x->data, x->len, hex);
+                        t_sha256(x->data, x->len, hex);
                         T_STREQ(hex, m->layers[i].digest);
                         T_EQ(x->len, m->layers[i].size);
                         T_OK(read_layer(x->data, x->len, &layers[i]));
-                        sha256_hex(layers[i].blob, layers[i].bloblen, hex);
+                        t_sha256(layers[i].blob, layers[i].bloblen, hex);
                         T_STREQ(hex, c->diff_ids[i]);
                 }
                 check_layers(&layers[0], &layers[1]);
@@ -532,7 +478,7 @@ static void check_docker(const char *path, enum hull_docker_layer_form form, con
                 T_TRUE(x != NULL);
                 if (!x)
                         continue;
-                sha256_hex(x->data, x->len, hex);
+                t_sha256(x->data, x->len, hex);
                 T_STREQ(hex, c->diff_ids[i]);
                 if (l->digest)
                         T_STREQ(l->digest, c->diff_ids[i]);
@@ -574,7 +520,7 @@ out:
 }
 
 static void out_path(char *buf, size_t size, const char *leaf) {
-        snprintf(buf, size, "%s/%s", tmp(), leaf);
+        snprintf(buf, size, "%s/%s", t_tmp(), leaf);
 }
 
 /* --- tests ---------------------------------------------------------------- */
@@ -678,7 +624,7 @@ TEST(deterministic) {
                 out_path(b, sizeof(b), "det-b.tar");
                 T_OK(build(fmts[i], FIXTURE_GZIP, a, err, sizeof(err)));
                 T_OK(build(fmts[i], FIXTURE_GZIP, b, err, sizeof(err)));
-                if (sh("cmp -s '%s' '%s'", a, b) != 0)
+                if (t_sh("cmp -s '%s' '%s'", a, b) != 0)
                         T_FAIL_AT("format %zu: two builds differ", i);
         }
 }
@@ -772,7 +718,7 @@ static const struct {
 };
 
 TEST(errors) {
-        struct fixture_opts o = {.format = FIXTURE_OCI_ARCHIVE, .basedir = tmp()};
+        struct fixture_opts o = {.format = FIXTURE_OCI_ARCHIVE, .basedir = t_tmp()};
         char out[512];
 
         out_path(out, sizeof(out), "never.tar");
@@ -816,7 +762,7 @@ TEST(output_errors) {
         /* an OCI layout goes only into a new or empty directory */
         o.format = FIXTURE_OCI;
         out_path(out, sizeof(out), "nonempty");
-        T_OK(sh("mkdir -p '%s' && touch '%s/x'", out, out));
+        T_OK(t_sh("mkdir -p '%s' && touch '%s/x'", out, out));
         T_EQ(fixture_build(s, sizeof(s) - 1, "o.spec", &o, out, err, sizeof(err)), -1);
         T_TRUE(strstr(err, "exists and is not an empty directory") != NULL);
 }
@@ -836,7 +782,7 @@ TEST(skopeo_reads_all_shapes) {
                 {FIXTURE_OCI_ARCHIVE, FIXTURE_GZIP, "sk-oci.tar", "oci-archive:", ":1"},
         };
 
-        if (!have("skopeo")) {
+        if (!t_have("skopeo")) {
                 t_skip("skopeo_reads_all_shapes", "skopeo not installed");
                 return;
         }
@@ -847,16 +793,16 @@ TEST(skopeo_reads_all_shapes) {
                 T_OK(build(cases[i].fmt, cases[i].c, out, err, sizeof(err)));
                 snprintf(ref, sizeof(ref), "%s%s%s", cases[i].transport, out, cases[i].suffix);
                 /* the config must come back as written; copy checks every digest */
-                if (sh("skopeo --insecure-policy inspect --config '%s' 2>&1 | "
-                       "grep -q '\"author\": \"fixture test\"'",
-                       ref) != 0)
+                if (t_sh("skopeo --insecure-policy inspect --config '%s' 2>&1 | "
+                         "grep -q '\"author\": \"fixture test\"'",
+                         ref) != 0)
                         T_FAIL_AT("skopeo inspect --config %s", ref);
-                if (sh("rm -rf '%s/copy' && skopeo --insecure-policy copy -q '%s' "
-                       "'oci:%s/copy:x' >/dev/null 2>&1",
-                       tmp(), ref, tmp()) != 0)
+                if (t_sh("rm -rf '%s/copy' && skopeo --insecure-policy copy -q '%s' "
+                         "'oci:%s/copy:x' >/dev/null 2>&1",
+                         t_tmp(), ref, t_tmp()) != 0)
                         T_FAIL_AT("skopeo copy %s", ref);
                 if (cases[i].fmt == FIXTURE_OCI &&
-                    sh("skopeo --insecure-policy inspect --raw '%s' >/dev/null 2>&1", ref) != 0)
+                    t_sh("skopeo --insecure-policy inspect --raw '%s' >/dev/null 2>&1", ref) != 0)
                         T_FAIL_AT("skopeo inspect --raw %s", ref);
         }
 }

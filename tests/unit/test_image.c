@@ -9,7 +9,6 @@
  * hull_image_layer_source() delivers against the digests the image names. */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <openssl/evp.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -28,51 +27,11 @@
 #include "image/archive.h"
 #include "image/image.h"
 #include "t.h"
+#include "tutil.h"
 
-/* --- temp dir, shell, files ---------------------------------------------- */
+/* --- files -------------------------------------------------------------- */
 
-static char tmpdir[256];
-
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw) {
-        (void)st;
-        (void)flag;
-        (void)ftw;
-        return remove(p);
-}
-
-static void cleanup(void) {
-        if (tmpdir[0])
-                (void)nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static const char *tmp(void) {
-        if (!tmpdir[0]) {
-                snprintf(tmpdir, sizeof(tmpdir), "/tmp/hull-image-XXXXXX");
-                if (!mkdtemp(tmpdir)) {
-                        perror("mkdtemp");
-                        exit(2);
-                }
-                atexit(cleanup);
-        }
-        return tmpdir;
-}
-
-static const char *pth(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static const char *pth(const char *fmt, ...) {
-        static char buf[8][1300];
-        static int i;
-        char rel[900];
-        va_list ap;
-
-        va_start(ap, fmt);
-        vsnprintf(rel, sizeof(rel), fmt, ap);
-        va_end(ap);
-        i = (i + 1) % 8;
-        snprintf(buf[i], sizeof(buf[i]), "%s/%s", tmp(), rel);
-        return buf[i];
-}
-
-/* A copy that outlives pth()'s ring of 8: for paths a test keeps. */
+/* A copy that outlives t_path()'s ring of 16: for paths a test keeps. */
 static const char *keep(const char *p) {
         static char ring[64][1300];
         static int i;
@@ -81,58 +40,10 @@ static const char *keep(const char *p) {
         return ring[i];
 }
 
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...) {
-        char cmd[8192];
-        int n;
-        va_list ap;
-
-        n = snprintf(cmd, sizeof(cmd), "cd '%s' && { ", tmp());
-        va_start(ap, fmt);
-        n += vsnprintf(cmd + n, sizeof(cmd) - (size_t)n, fmt, ap);
-        va_end(ap);
-        snprintf(cmd + n, sizeof(cmd) - (size_t)n, "; }");
-        n = system(cmd);
-        if (n != 0)
-                printf("# command failed (%d): %s\n", n, cmd);
-        return n;
-}
-
-static void write_file(const char *path, const void *data, size_t n) {
-        FILE *f = fopen(path, "wb");
-        if (!f || fwrite(data, 1, n, f) != n || fclose(f) != 0) {
-                printf("# cannot write %s\n", path);
-                exit(2);
-        }
-}
-
-static char *read_all(const char *path, size_t *ret_n) {
-        FILE *f = fopen(path, "rb");
-        char *p = NULL;
-        size_t n = 0, cap = 0, k;
-
-        if (!f)
-                return NULL;
-        do {
-                if (n + 65536 > cap) {
-                        cap = (n + 65536) * 2;
-                        p = realloc(p, cap + 1);
-                        if (!p)
-                                exit(2);
-                }
-                k = fread(p + n, 1, cap - n, f);
-                n += k;
-        } while (k > 0);
-        fclose(f);
-        p[n] = '\0';
-        *ret_n = n;
-        return p;
-}
-
 /* Replace every occurrence of from by to (same length) in the file. */
 static bool patch_file(const char *path, const char *from, const char *to) {
         size_t n, fl = strlen(from);
-        char *p = read_all(path, &n), *hit, *at;
+        char *p = t_read_file(path, &n), *hit, *at;
         bool ok = false;
 
         if (!p || fl != strlen(to)) {
@@ -144,25 +55,15 @@ static bool patch_file(const char *path, const char *from, const char *to) {
                 ok = true;
         }
         if (ok)
-                write_file(path, p, n);
+                t_write_file(path, p, n);
         free(p);
         return ok;
 }
 
-static void sha256_hex(const void *data, size_t n, char out[72]) {
-        unsigned char d[32];
-        unsigned len = 0;
-
-        EVP_Digest(data, n, d, &len, EVP_sha256(), NULL);
-        strcpy(out, "sha256:"); /* checksrc: allow (tests; fits) */
-        for (int i = 0; i < 32; i++)
-                snprintf(out + 7 + 2 * i, 3, "%02x", d[i]);
-}
-
 /* Write data as a blob of the OCI layout dir; its digest into out. */
 static void put_blob(const char *dir, const char *data, char out[72]) {
-        sha256_hex(data, strlen(data), out);
-        write_file(pth("%s/blobs/sha256/%s", dir, out + 7), data, strlen(data));
+        t_sha256(data, strlen(data), out);
+        t_write_file(t_path("%s/blobs/sha256/%s", dir, out + 7), data, strlen(data));
 }
 
 /* --- building images ----------------------------------------------------- */
@@ -195,7 +96,7 @@ static const char *build(const char *spec, enum fixture_format f, enum fixture_c
                          const char *name) {
         struct fixture_opts o = {.format = f, .compression = c};
         char err[512];
-        const char *out = keep(pth("%s", name));
+        const char *out = keep(t_path("%s", name));
 
         if (fixture_build(spec, strlen(spec), name, &o, out, err, sizeof(err)) != 0) {
                 printf("# fixture %s: %s\n", name, err);
@@ -505,7 +406,7 @@ static const char *multi_docker(void) {
 
         if (path[0])
                 return path;
-        sh("mkdir -p multi");
+        t_sh("mkdir -p multi");
         for (int k = 0; k < 3; k++) {
                 char name[32];
                 const char *p;
@@ -515,7 +416,7 @@ static const char *multi_docker(void) {
                 p = build(srcs[k], FIXTURE_DOCKER_CLASSIC, FIXTURE_NONE, name);
                 if (!(img = open_ok(p)))
                         exit(2);
-                sh("tar xf %s -C multi", name);
+                t_sh("tar xf %s -C multi", name);
                 o += (size_t)snprintf(manifest + o, sizeof(manifest) - o,
                                       "%s{\"Config\":\"%s.json\",\"RepoTags\":%s,\"Layers\":[",
                                       k ? "," : "", img->config_digest + 7, tags[k]);
@@ -526,9 +427,9 @@ static const char *multi_docker(void) {
                 hull_image_free(img);
         }
         snprintf(manifest + o, sizeof(manifest) - o, "]");
-        write_file(pth("multi/manifest.json"), manifest, strlen(manifest));
-        sh("tar cf multi.tar -C multi .");
-        snprintf(path, sizeof(path), "%s", pth("multi.tar"));
+        t_write_file(t_path("multi/manifest.json"), manifest, strlen(manifest));
+        t_sh("tar cf multi.tar -C multi .");
+        snprintf(path, sizeof(path), "%s", t_path("multi.tar"));
         return path;
 }
 
@@ -578,17 +479,17 @@ static const char *multi_oci(void) {
                 return path;
         build(SPEC_A, FIXTURE_OCI, FIXTURE_GZIP, "mo-a");
         build(SPEC_B, FIXTURE_OCI, FIXTURE_GZIP, "mo-b");
-        sh("cp -r mo-a mo && cp mo-b/blobs/sha256/* mo/blobs/sha256/");
-        if (!(img = open_ok(pth("mo-a"))))
+        t_sh("cp -r mo-a mo && cp mo-b/blobs/sha256/* mo/blobs/sha256/");
+        if (!(img = open_ok(t_path("mo-a"))))
                 exit(2);
         snprintf(ma, sizeof(ma), "%s", img->manifest_digest);
         hull_image_free(img);
-        if (!(img = open_ok(pth("mo-b"))))
+        if (!(img = open_ok(t_path("mo-b"))))
                 exit(2);
         snprintf(mb, sizeof(mb), "%s", img->manifest_digest);
         hull_image_free(img);
-        stat(pth("mo/blobs/sha256/%s", ma + 7), &sa);
-        stat(pth("mo/blobs/sha256/%s", mb + 7), &sb);
+        stat(t_path("mo/blobs/sha256/%s", ma + 7), &sa);
+        stat(t_path("mo/blobs/sha256/%s", mb + 7), &sb);
         snprintf(idx, sizeof(idx),
                  "{\"schemaVersion\":2,\"manifests\":["
                  "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"%s\","
@@ -596,8 +497,8 @@ static const char *multi_oci(void) {
                  "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"%s\","
                  "\"size\":%lld,\"annotations\":{\"org.opencontainers.image.ref.name\":\"b\"}}]}",
                  ma, (long long)sa.st_size, mb, (long long)sb.st_size);
-        write_file(pth("mo/index.json"), idx, strlen(idx));
-        snprintf(path, sizeof(path), "%s", pth("mo"));
+        t_write_file(t_path("mo/index.json"), idx, strlen(idx));
+        snprintf(path, sizeof(path), "%s", t_path("mo"));
         return path;
 }
 
@@ -618,14 +519,14 @@ TEST(oci_select) {
         snprintf(ref, sizeof(ref), "oci:%s:c", p);
         OPEN_FAILS(ref, HULL_ENOTFOUND, "no image named \"c\"; available: a, b");
         /* the same layout as an archive */
-        sh("tar cf mo.tar -C mo .");
-        snprintf(ref, sizeof(ref), "oci-archive:%s:a", pth("mo.tar"));
+        t_sh("tar cf mo.tar -C mo .");
+        snprintf(ref, sizeof(ref), "oci-archive:%s:a", t_path("mo.tar"));
         if ((img = open_ok(ref))) {
                 check_image_a(img);
                 check_layers(img, true);
                 hull_image_free(img);
         }
-        OPEN_FAILS(pth("mo.tar"), HULL_EINVAL, "2 images");
+        OPEN_FAILS(t_path("mo.tar"), HULL_EINVAL, "2 images");
 }
 
 /* --- platforms and nested indexes ---------------------------------------- */
@@ -645,18 +546,18 @@ static const char *mp_base(struct mp *m) {
         if (!done) {
                 build(SPEC_A, FIXTURE_OCI, FIXTURE_GZIP, "mp-a");
                 build(SPEC_ARM, FIXTURE_OCI, FIXTURE_ZSTD, "mp-arm");
-                if (!(img = open_ok(pth("mp-a"))))
+                if (!(img = open_ok(t_path("mp-a"))))
                         exit(2);
                 snprintf(saved.amd, sizeof(saved.amd), "%s", img->manifest_digest);
                 hull_image_free(img);
-                if (!(img = open_ok(pth("mp-arm"))))
+                if (!(img = open_ok(t_path("mp-arm"))))
                         exit(2);
                 snprintf(saved.arm, sizeof(saved.arm), "%s", img->manifest_digest);
                 T_STREQ(img->platform.architecture, "arm64");
                 hull_image_free(img);
-                stat(pth("mp-a/blobs/sha256/%s", saved.amd + 7), &st);
+                stat(t_path("mp-a/blobs/sha256/%s", saved.amd + 7), &st);
                 saved.amd_size = (long long)st.st_size;
-                stat(pth("mp-arm/blobs/sha256/%s", saved.arm + 7), &st);
+                stat(t_path("mp-arm/blobs/sha256/%s", saved.arm + 7), &st);
                 saved.arm_size = (long long)st.st_size;
                 done = true;
         }
@@ -666,9 +567,9 @@ static const char *mp_base(struct mp *m) {
 
 /* A new layout dir holding the blobs of mp-a and mp-arm. */
 static const char *mp_dir(const char *name) {
-        sh("rm -rf %s && cp -r mp-a %s && cp mp-arm/blobs/sha256/* %s/blobs/sha256/", name, name,
-           name);
-        return keep(pth("%s", name));
+        t_sh("rm -rf %s && cp -r mp-a %s && cp mp-arm/blobs/sha256/* %s/blobs/sha256/", name, name,
+             name);
+        return keep(t_path("%s", name));
 }
 
 static void platform_list(char *out, size_t n, const struct mp *m, const char *arm_arch) {
@@ -693,7 +594,7 @@ static void write_index_json(const char *dir, const char *digest, size_t size, c
                  digest, size,
                  name ? ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"" : "",
                  name ? name : "", name ? "\"}" : "");
-        write_file(pth("%s/index.json", dir), idx, strlen(idx));
+        t_write_file(t_path("%s/index.json", dir), idx, strlen(idx));
 }
 
 TEST(multi_platform_nested) {
@@ -742,12 +643,12 @@ TEST(multi_platform_nested) {
         OPEN_FAILS_O(dir, &o, HULL_EINVAL, NULL);
 
         /* the same as an archive, with a tampered nested index */
-        sh("tar cf mp-nested.tar -C mp-nested .");
-        if ((img = open_ok(pth("mp-nested.tar")))) {
+        t_sh("tar cf mp-nested.tar -C mp-nested .");
+        if ((img = open_ok(t_path("mp-nested.tar")))) {
                 T_STREQ(img->manifest_digest, m.amd);
                 hull_image_free(img);
         }
-        if (!patch_file(pth("mp-nested/blobs/sha256/%s", dg + 7), "\"amd64\"", "\"amd65\""))
+        if (!patch_file(t_path("mp-nested/blobs/sha256/%s", dg + 7), "\"amd64\"", "\"amd65\""))
                 T_FAIL_AT("patch");
         OPEN_FAILS(dir, HULL_ECORRUPT, "index digest mismatch");
 }
@@ -763,7 +664,7 @@ TEST(platform_list_in_index_json) {
         dir = mp_dir("mp-flat");
         platform_list(list, sizeof(list), &m, "arm64");
         snprintf(doc, sizeof(doc), "{\"schemaVersion\":2,%s}", list);
-        write_file(pth("mp-flat/index.json"), doc, strlen(doc));
+        t_write_file(t_path("mp-flat/index.json"), doc, strlen(doc));
         if ((img = open_ok(dir))) {
                 T_STREQ(img->manifest_digest, m.amd);
                 T_TRUE(img->name == NULL);
@@ -787,13 +688,13 @@ TEST(platform_config_mismatch) {
         snprintf(doc, sizeof(doc), "{\"schemaVersion\":2,%s}", list);
         put_blob("mp-lie", doc, dg);
         write_index_json("mp-lie", dg, strlen(doc), NULL);
-        OPEN_FAILS_O(pth("mp-lie"), &o, HULL_ENOTFOUND,
+        OPEN_FAILS_O(t_path("mp-lie"), &o, HULL_ENOTFOUND,
                      "the image is for platform linux/arm64/v8, not linux/riscv64");
         /* an explicit platform is checked against a single image too */
         o.platform = "linux/arm64";
-        OPEN_FAILS_O(pth("mp-a"), &o, HULL_ENOTFOUND, "is for platform linux/amd64");
+        OPEN_FAILS_O(t_path("mp-a"), &o, HULL_ENOTFOUND, "is for platform linux/amd64");
         o.platform = "linux/amd64";
-        OPEN_FAILS_O(pth("mp-arm"), &o, HULL_ENOTFOUND, "is for platform linux/arm64");
+        OPEN_FAILS_O(t_path("mp-arm"), &o, HULL_ENOTFOUND, "is for platform linux/arm64");
 }
 
 TEST(nesting_limit) {
@@ -864,8 +765,8 @@ TEST(reference_split) {
                 hull_image_free(img);
         OPEN_FAILS("docker-archive:", HULL_EINVAL, "names no path");
         OPEN_FAILS("", HULL_EINVAL, NULL);
-        OPEN_FAILS(pth("missing.tar"), HULL_ENOTFOUND, "missing.tar");
-        snprintf(ref, sizeof(ref), "docker-archive:%s:x:1", pth("missing.tar"));
+        OPEN_FAILS(t_path("missing.tar"), HULL_ENOTFOUND, "missing.tar");
+        snprintf(ref, sizeof(ref), "docker-archive:%s:x:1", t_path("missing.tar"));
         OPEN_FAILS(ref, HULL_ENOTFOUND, "missing.tar");
         T_STREQ(hull_image_transport_to_string(HULL_IMAGE_DOCKER_ARCHIVE), "docker-archive");
         T_STREQ(hull_image_transport_to_string(HULL_IMAGE_OCI_DIR), "oci");
@@ -891,12 +792,12 @@ TEST(detection) {
         snprintf(ref, sizeof(ref), "oci-archive:%s", dc);
         OPEN_FAILS(ref, HULL_ENOTFOUND, "a docker-archive? (use docker-archive:)");
         /* a directory without oci-layout, a tar of something else, not a tar */
-        sh("mkdir -p det-empty && echo x > det-empty/f && tar cf det-other.tar -C det-empty f");
-        OPEN_FAILS(pth("det-empty"), HULL_ENOTFOUND, "not an OCI image layout");
-        OPEN_FAILS(pth("det-other.tar"), HULL_ENOTFOUND, "not an image archive");
-        OPEN_FAILS(pth("det-empty/f"), HULL_EPARSE, "not a tar archive");
-        sh("mkdir -p det-x && tar xf det-dc.tar -C det-x");
-        OPEN_FAILS(pth("det-x"), HULL_ENOTFOUND, "an extracted docker save?");
+        t_sh("mkdir -p det-empty && echo x > det-empty/f && tar cf det-other.tar -C det-empty f");
+        OPEN_FAILS(t_path("det-empty"), HULL_ENOTFOUND, "not an OCI image layout");
+        OPEN_FAILS(t_path("det-other.tar"), HULL_ENOTFOUND, "not an image archive");
+        OPEN_FAILS(t_path("det-empty/f"), HULL_EPARSE, "not a tar archive");
+        t_sh("mkdir -p det-x && tar xf det-dc.tar -C det-x");
+        OPEN_FAILS(t_path("det-x"), HULL_ENOTFOUND, "an extracted docker save?");
 }
 
 /* --- verification -------------------------------------------------------- */
@@ -953,12 +854,12 @@ TEST(manifest_digest_mismatch) {
                 return;
         snprintf(hex, sizeof(hex), "%s", img->manifest_digest + 7);
         hull_image_free(img);
-        sh("mkdir -p mm-x && tar xf mm-do.tar -C mm-x");
-        if (!patch_file(pth("mm-x/blobs/sha256/%s", hex), "application/vnd.oci.image.layer",
+        t_sh("mkdir -p mm-x && tar xf mm-do.tar -C mm-x");
+        if (!patch_file(t_path("mm-x/blobs/sha256/%s", hex), "application/vnd.oci.image.layer",
                         "application/vnd.oci.image.lAyer"))
                 T_FAIL_AT("patch");
-        sh("tar cf mm-do2.tar -C mm-x .");
-        OPEN_FAILS(pth("mm-do2.tar"), HULL_ECORRUPT, "manifest digest mismatch");
+        t_sh("tar cf mm-do2.tar -C mm-x .");
+        OPEN_FAILS(t_path("mm-do2.tar"), HULL_ECORRUPT, "manifest digest mismatch");
 }
 
 TEST(missing_blob) {
@@ -972,18 +873,18 @@ TEST(missing_blob) {
                 return;
         snprintf(want, sizeof(want), "layer 1: blob '%s' is missing from the directory",
                  img->layers[1].digest);
-        unlink(pth("mb-od/%s", img->layers[1].member));
+        unlink(t_path("mb-od/%s", img->layers[1].member));
         snprintf(cfg, sizeof(cfg), "%s", img->config_digest);
         hull_image_free(img);
         OPEN_FAILS(od, HULL_ENOTFOUND, want);
-        unlink(pth("mb-od/blobs/sha256/%s", cfg + 7));
+        unlink(t_path("mb-od/blobs/sha256/%s", cfg + 7));
         OPEN_FAILS(od, HULL_ENOTFOUND, "config blob");
 
         if (!(img = open_ok(doc)))
                 return;
         snprintf(member, sizeof(member), "%s", img->layers[0].member);
         hull_image_free(img);
-        sh("tar --delete -f mb-do.tar %s", member);
+        t_sh("tar --delete -f mb-do.tar %s", member);
         snprintf(want, sizeof(want), "manifest.json: layer 0: '%s' is missing from the archive",
                  member);
         OPEN_FAILS(doc, HULL_ENOTFOUND, want);
@@ -992,7 +893,7 @@ TEST(missing_blob) {
                 return;
         snprintf(member, sizeof(member), "%s", img->layers[1].member);
         hull_image_free(img);
-        sh("tar --delete -f mb-dc.tar %s", member);
+        t_sh("tar --delete -f mb-dc.tar %s", member);
         OPEN_FAILS(dc, HULL_ENOTFOUND, "layer 1");
 }
 
@@ -1008,7 +909,7 @@ TEST(blob_size_mismatch) {
         size = img->layers[0].size;
         snprintf(blob, sizeof(blob), "%s/%s", od, img->layers[0].member);
         hull_image_free(img);
-        sh("printf x >> '%s'", blob);
+        t_sh("printf x >> '%s'", blob);
         OPEN_FAILS(od, HULL_ECORRUPT, "the manifest says");
         if ((img = open_ok_opts(od, &skip))) {
                 T_EQ(img->layers[0].size, size + 1);
@@ -1029,91 +930,21 @@ TEST(truncated_archive) {
 
 TEST(compressed_outer_archive) {
         build(SPEC_A, FIXTURE_DOCKER_CLASSIC, FIXTURE_NONE, "cz.tar");
-        if (sh("gzip -c cz.tar > cz.tar.gz") == 0)
-                OPEN_FAILS(pth("cz.tar.gz"), HULL_EUNSUPPORTED,
+        if (t_sh("gzip -c cz.tar > cz.tar.gz") == 0)
+                OPEN_FAILS(t_path("cz.tar.gz"), HULL_EUNSUPPORTED,
                            "compressed archive (gzip: decompress it first (gunzip))");
-        if (sh("zstd -q -c cz.tar > cz.tar.zst") == 0)
-                OPEN_FAILS(pth("cz.tar.zst"), HULL_EUNSUPPORTED, "unzstd");
-        write_file(pth("cz.xz"),
-                   "\xfd"
-                   "7zXZ\0\0\0\0",
-                   10);
-        OPEN_FAILS(pth("cz.xz"), HULL_EUNSUPPORTED, "unxz");
-        write_file(pth("cz.bz2"), "BZh91AY&SY", 10);
-        OPEN_FAILS(pth("cz.bz2"), HULL_EUNSUPPORTED, "bunzip2");
+        if (t_sh("zstd -q -c cz.tar > cz.tar.zst") == 0)
+                OPEN_FAILS(t_path("cz.tar.zst"), HULL_EUNSUPPORTED, "unzstd");
+        t_write_file(t_path("cz.xz"),
+                     "\xfd"
+                     "7zXZ\0\0\0\0",
+                     10);
+        OPEN_FAILS(t_path("cz.xz"), HULL_EUNSUPPORTED, "unxz");
+        t_write_file(t_path("cz.bz2"), "BZh91AY&SY", 10);
+        OPEN_FAILS(t_path("cz.bz2"), HULL_EUNSUPPORTED, "bunzip2");
 }
 
 /* --- hand-written archives ----------------------------------------------- */
-
-struct tb {
-        unsigned char *p;
-        size_t n, cap;
-};
-
-static void tb_put(struct tb *t, const void *d, size_t n) {
-        if (t->n + n > t->cap) {
-                t->cap = (t->n + n) * 2 + 4096;
-                t->p = realloc(t->p, t->cap);
-                if (!t->p)
-                        exit(2);
-        }
-        memcpy(t->p + t->n, d, n);
-        t->n += n;
-}
-
-static void tb_pad(struct tb *t) {
-        static const unsigned char z[512];
-        if (t->n % 512)
-                tb_put(t, z, 512 - t->n % 512);
-}
-
-struct hopt {
-        const char *prefix; /* POSIX ustar prefix (POSIX magic) */
-        bool base256;       /* size in base-256 */
-        bool bad_sum;
-};
-
-static void tb_header(struct tb *t, const char *name, char type, uint64_t size, const char *link,
-                      const struct hopt *o) {
-        unsigned char h[512];
-        unsigned sum = 0;
-
-        memset(h, 0, sizeof(h));
-        memcpy(h, name, strlen(name) < 100 ? strlen(name) : 100);
-        snprintf((char *)h + 100, 8, "%07o", 0644u);
-        snprintf((char *)h + 108, 8, "%07o", 0u);
-        snprintf((char *)h + 116, 8, "%07o", 0u);
-        if (o && o->base256) {
-                h[124] = 0x80;
-                for (int i = 0; i < 8; i++)
-                        h[135 - i] = (unsigned char)(size >> (8 * i));
-        } else {
-                char num[24];
-                snprintf(num, sizeof(num), "%011llo", (unsigned long long)size & 077777777777ull);
-                memcpy(h + 124, num, 12);
-        }
-        snprintf((char *)h + 136, 12, "%011o", 1700000000u);
-        h[156] = (unsigned char)type;
-        if (link)
-                memcpy(h + 157, link, strlen(link) < 100 ? strlen(link) : 100);
-        if (o && o->prefix) {
-                memcpy(h + 257,
-                       "ustar\0"
-                       "00",
-                       8);
-                memcpy(h + 345, o->prefix, strlen(o->prefix));
-        } else {
-                memcpy(h + 257, "ustar  ", 8);
-        }
-        memset(h + 148, ' ', 8);
-        for (int i = 0; i < 512; i++)
-                sum += h[i];
-        if (o && o->bad_sum)
-                sum++;
-        snprintf((char *)h + 148, 8, "%06o", sum);
-        h[155] = ' ';
-        tb_put(t, h, 512);
-}
 
 static void tb_file(struct tb *t, const char *name, const char *data) {
         tb_header(t, name, '0', strlen(data), NULL, NULL);
@@ -1139,11 +970,6 @@ static void tb_pax(struct tb *t, const char *key, const char *value) {
         tb_header(t, "PaxHeader", 'x', strlen(rec), NULL, NULL);
         tb_put(t, rec, strlen(rec));
         tb_pad(t);
-}
-
-static void tb_end(struct tb *t) {
-        static const unsigned char z[1024];
-        tb_put(t, z, sizeof(z));
 }
 
 static struct hull_archive *index_ok(const struct tb *t) {
@@ -1192,7 +1018,7 @@ static char *member_text(const struct hull_archive *a, const char *name) {
 TEST(archive_index_headers) {
         struct tb t = {0};
         struct hull_archive *a;
-        struct hopt pre = {.prefix = "deep/dir"}, b256 = {.base256 = true};
+        struct tb_opts pre = {.prefix = "deep/dir"}, b256 = {.base256 = true};
         char longname[300], *s;
         const struct hull_archive_member *m;
 
@@ -1265,7 +1091,7 @@ TEST(archive_index_headers) {
 
 TEST(archive_index_damage) {
         struct tb t = {0};
-        struct hopt bad = {.bad_sum = true};
+        struct tb_opts bad = {.bad_sum = true};
         struct hull_archive *a;
         struct hull_diag d;
         char big[6000];
@@ -1390,7 +1216,7 @@ static void open_tb(const struct tb *t, const char *name, int code, const char *
         struct hull_diag d;
         int r;
 
-        write_file(pth("%s", name), t->p, t->n);
+        t_write_file(t_path("%s", name), t->p, t->n);
         hull_diag_init(&d);
         r = hull_archive_index_memory(&a, t->p, t->n, name, &d);
         if (r == HULL_OK)
@@ -1406,7 +1232,7 @@ static void open_tb(const struct tb *t, const char *name, int code, const char *
                 hull_image_free(img);
         }
         /* the same through a file */
-        open_fails_opts(pth("%s", name), NULL, code, want, line);
+        open_fails_opts(t_path("%s", name), NULL, code, want, line);
 }
 #define OPEN_TB(t, name, code, want, member)                                                       \
         open_tb((t), (name), (code), (want), (member), __LINE__)
@@ -1481,14 +1307,15 @@ TEST(oci_dir_symlink_refused) {
                 return;
         snprintf(blob, sizeof(blob), "%s/%s", od, img->layers[0].member);
         hull_image_free(img);
-        sh("cp '%s' outside-blob && rm '%s' && ln -s ../../../outside-blob '%s'", blob, blob, blob);
+        t_sh("cp '%s' outside-blob && rm '%s' && ln -s ../../../outside-blob '%s'", blob, blob,
+             blob);
         OPEN_FAILS(od, HULL_EUNSUPPORTED, "symlinks inside an OCI layout are not followed");
-        sh("rm '%s' && mkfifo '%s'", blob, blob);
+        t_sh("rm '%s' && mkfifo '%s'", blob, blob);
         OPEN_FAILS(od, HULL_EUNSUPPORTED, "not a regular file");
         /* the layout dir itself may be reached through a symlink */
         build(SPEC_A, FIXTURE_OCI, FIXTURE_GZIP, "sl-real");
-        sh("ln -s sl-real sl-link");
-        if ((img = open_ok(pth("sl-link"))))
+        t_sh("ln -s sl-real sl-link");
+        if ((img = open_ok(t_path("sl-link"))))
                 hull_image_free(img);
 }
 

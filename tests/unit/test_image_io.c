@@ -6,7 +6,6 @@
  * against sha256sum. */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,61 +24,15 @@
 #include "image/source.h"
 #include "image/tar.h"
 #include "t.h"
+#include "tutil.h"
 
-/* --- temp dir and shell -------------------------------------------------- */
+/* --- files -------------------------------------------------------------- */
 
-static char tmpdir[256];
-
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw) {
-        (void)st;
-        (void)flag;
-        (void)ftw;
-        return remove(p);
-}
-
-static void cleanup(void) {
-        if (tmpdir[0])
-                (void)nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static const char *tmp(void) {
-        if (!tmpdir[0]) {
-                snprintf(tmpdir, sizeof(tmpdir), "/tmp/hull-image-io-XXXXXX");
-                if (!mkdtemp(tmpdir)) {
-                        perror("mkdtemp");
-                        exit(2);
-                }
-                atexit(cleanup);
-        }
-        return tmpdir;
-}
-
+/* Files are named relative to the temporary directory here. */
 static const char *pth(const char *name) {
-        static char buf[4][512];
-        static int i;
-        i = (i + 1) % 4;
-        snprintf(buf[i], sizeof(buf[i]), "%s/%s", tmp(), name);
-        return buf[i];
+        return t_path("%s", name);
 }
 
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...) {
-        char cmd[4096];
-        int n;
-        va_list ap;
-
-        n = snprintf(cmd, sizeof(cmd), "cd '%s' && { ", tmp());
-        va_start(ap, fmt);
-        n += vsnprintf(cmd + n, sizeof(cmd) - (size_t)n, fmt, ap);
-        va_end(ap);
-        snprintf(cmd + n, sizeof(cmd) - (size_t)n, "; }");
-        n = system(cmd);
-        if (n != 0)
-                printf("# command failed (%d): %s\n", n, cmd);
-        return n;
-}
-
-/* "sha256:<hex>" of a file by sha256sum */
 static void sha256sum(const char *name, char out[72]) {
         char cmd[600], line[200] = "";
         FILE *p;
@@ -94,32 +47,11 @@ static void sha256sum(const char *name, char out[72]) {
 }
 
 static void write_file(const char *name, const void *data, size_t n) {
-        FILE *f = fopen(pth(name), "wb");
-        if (!f || fwrite(data, 1, n, f) != n) {
-                perror(name);
-                exit(2);
-        }
-        fclose(f);
+        t_write_file(pth(name), data, n);
 }
 
 static unsigned char *slurp(const char *name, size_t *ret_n) {
-        FILE *f = fopen(pth(name), "rb");
-        unsigned char *p;
-        long n;
-
-        if (!f)
-                return NULL;
-        fseek(f, 0, SEEK_END);
-        n = ftell(f);
-        fseek(f, 0, SEEK_SET);
-        p = malloc((size_t)n + 1);
-        if (p && fread(p, 1, (size_t)n, f) != (size_t)n) {
-                free(p);
-                p = NULL;
-        }
-        fclose(f);
-        *ret_n = (size_t)n;
-        return p;
+        return (unsigned char *)t_read_file(pth(name), ret_n);
 }
 
 /* deterministic pseudo-random bytes */
@@ -133,77 +65,27 @@ static void fill_random(unsigned char *p, size_t n, uint64_t seed) {
         }
 }
 
-/* --- a tiny tar writer (GNU headers) ------------------------------------- */
-
-struct tb {
-        unsigned char *p;
-        size_t n, cap;
-};
-
-static void tb_put(struct tb *t, const void *d, size_t n) {
-        if (t->n + n > t->cap) {
-                t->cap = (t->n + n) * 2 + 4096;
-                t->p = realloc(t->p, t->cap);
-                if (!t->p)
-                        exit(2);
-        }
-        memcpy(t->p + t->n, d, n);
-        t->n += n;
-}
-
-static void tb_pad(struct tb *t) {
-        static const unsigned char z[512];
-        if (t->n % 512)
-                tb_put(t, z, 512 - t->n % 512);
-}
-
-static void tb_header(struct tb *t, const char *name, char type, size_t size, const char *link,
-                      unsigned mode) {
-        unsigned char h[512];
-        unsigned sum = 0;
-
-        memset(h, 0, sizeof(h));
-        memcpy(h, name, strlen(name) < 100 ? strlen(name) : 100);
-        snprintf((char *)h + 100, 8, "%07o", mode);
-        snprintf((char *)h + 108, 8, "%07o", 0u);
-        snprintf((char *)h + 116, 8, "%07o", 0u);
-        snprintf((char *)h + 124, 12, "%011llo", (unsigned long long)size);
-        snprintf((char *)h + 136, 12, "%011o", 1700000000u);
-        h[156] = (unsigned char)type;
-        if (link)
-                memcpy(h + 157, link, strlen(link) < 100 ? strlen(link) : 100);
-        memcpy(h + 257, "ustar  ", 8); /* GNU magic + version */
-        memset(h + 148, ' ', 8);
-        for (int i = 0; i < 512; i++)
-                sum += h[i];
-        snprintf((char *)h + 148, 8, "%06o", sum);
-        h[155] = ' ';
-        tb_put(t, h, 512);
-}
+/* --- tar entries (tutil.h tb_*) ------------------------------------------- */
 
 /* An entry; names or links of 100 bytes or more get a GNU 'L'/'K' record. */
 static void tb_add(struct tb *t, const char *name, char type, const char *data, size_t size,
                    const char *link) {
         if (strlen(name) >= 100) {
-                tb_header(t, "././@LongLink", 'L', strlen(name) + 1, NULL, 0644);
+                tb_header(t, "././@LongLink", 'L', strlen(name) + 1, NULL, NULL);
                 tb_put(t, name, strlen(name) + 1);
                 tb_pad(t);
         }
         if (link && strlen(link) >= 100) {
-                tb_header(t, "././@LongLink", 'K', strlen(link) + 1, NULL, 0644);
+                tb_header(t, "././@LongLink", 'K', strlen(link) + 1, NULL, NULL);
                 tb_put(t, link, strlen(link) + 1);
                 tb_pad(t);
         }
-        tb_header(t, name, type, type == '0' ? size : 0, link, type == '5' ? 0755 : 0644);
+        tb_header(t, name, type, type == '0' ? size : 0, link,
+                  &(struct tb_opts){.mode = type == '5' ? 0755 : 0644});
         if (type == '0' && size) {
                 tb_put(t, data, size);
                 tb_pad(t);
         }
-}
-
-static void tb_end(struct tb *t) {
-        static const unsigned char z[1024];
-        tb_put(t, z, sizeof(z));
 }
 
 /* --- walking ------------------------------------------------------------- */
@@ -364,7 +246,8 @@ static void make_tree(void) {
         if (done)
                 return;
         done = 1;
-        T_OK(sh("mkdir -p tree/d/e tree/empty && printf hello > tree/d/a && ln -s a tree/d/link && "
+        T_OK(t_sh(
+                "mkdir -p tree/d/e tree/empty && printf hello > tree/d/a && ln -s a tree/d/link && "
                 "ln tree/d/a tree/d/hard && mkfifo tree/fifo && printf 'x' > tree/d/e/x"));
         big = malloc(5u << 20);
         fill_random(big, 3u << 20, 7);
@@ -372,9 +255,9 @@ static void make_tree(void) {
         memset(big, 'z', 5u << 20);
         write_file("tree/big", big, 5u << 20);
         free(big);
-        T_OK(sh("tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@1700000000 "
-                "-C tree -cf plain.tar . && gzip -6 -c plain.tar > plain.tar.gz && "
-                "zstd -q -c plain.tar > plain.tar.zst"));
+        T_OK(t_sh("tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@1700000000 "
+                  "-C tree -cf plain.tar . && gzip -6 -c plain.tar > plain.tar.gz && "
+                  "zstd -q -c plain.tar > plain.tar.zst"));
 }
 
 static const char *expected_tree = "D  0 fixed\n"
@@ -539,9 +422,9 @@ TEST(multi_member_gzip) {
 
         make_tree();
         /* split inside an entry's content: members do not align with tar blocks */
-        T_OK(sh("head -c 3000001 plain.tar > h1 && tail -c +3000002 plain.tar > h2 && "
-                "{ gzip -c h1; gzip -1 -c h2; } > multi.gz && "
-                "{ zstd -q -c h1; zstd -q -c h2; } > multi.zst"));
+        T_OK(t_sh("head -c 3000001 plain.tar > h1 && tail -c +3000002 plain.tar > h2 && "
+                  "{ gzip -c h1; gzip -1 -c h2; } > multi.gz && "
+                  "{ zstd -q -c h1; zstd -q -c h2; } > multi.zst"));
         sha256sum("multi.gz", want_in);
         sha256sum("plain.tar", want_out);
         T_OK(walk_file(w, "multi.gz", 4096));
@@ -567,8 +450,8 @@ TEST(gzip_trailing_data) {
         char want_in[72];
 
         make_tree();
-        T_OK(sh("{ cat plain.tar.gz; head -c 3000 /dev/zero; } > tz.gz && "
-                "{ cat plain.tar.gz; printf 'garbage!'; } > tg.gz"));
+        T_OK(t_sh("{ cat plain.tar.gz; head -c 3000 /dev/zero; } > tz.gz && "
+                  "{ cat plain.tar.gz; printf 'garbage!'; } > tg.gz"));
         sha256sum("tz.gz", want_in);
         T_OK(walk_file(w, "tz.gz", 0));
         T_STREQ(w->din, want_in); /* the blob digest covers the zeros */
@@ -713,7 +596,7 @@ TEST(unsupported_codecs) {
         if (system("command -v xz >/dev/null && command -v bzip2 >/dev/null") != 0) {
                 printf("# xz or bzip2 not installed: skipped\n");
         } else {
-                T_OK(sh("xz -c plain.tar > plain.tar.xz && bzip2 -c plain.tar > plain.tar.bz2"));
+                T_OK(t_sh("xz -c plain.tar > plain.tar.xz && bzip2 -c plain.tar > plain.tar.bz2"));
                 T_EQ(walk_file(x, "plain.tar.xz", 0), HULL_EUNSUPPORTED);
                 T_EQ(walk_file(b, "plain.tar.bz2", 0), HULL_EUNSUPPORTED);
                 T_TRUE(strstr(x->d.msg, "xz") != NULL);
@@ -802,8 +685,8 @@ TEST(bomb_gzip) {
         long rss0 = maxrss_kb();
 
         /* 2 GiB of zeros: 32 gzip members of 64 MiB (gzip -6 reaches 1030:1) */
-        T_OK(sh("head -c 64M /dev/zero | gzip -6 > z64.gz && "
-                "for i in 1 2 3 4 5 6 7 8; do cat z64.gz z64.gz z64.gz z64.gz; done > bomb.gz"));
+        T_OK(t_sh("head -c 64M /dev/zero | gzip -6 > z64.gz && "
+                  "for i in 1 2 3 4 5 6 7 8; do cat z64.gz z64.gz z64.gz z64.gz; done > bomb.gz"));
         T_EQ(walk_file(w, "bomb.gz", 65536), HULL_ELIMIT);
         T_TRUE(strstr(w->d.msg, "decompression bomb") != NULL);
         T_TRUE(strstr(w->d.file, "bomb.gz") != NULL);
@@ -819,9 +702,9 @@ TEST(bomb_zstd) {
         struct walk *w = walk_new();
         long rss0 = maxrss_kb();
 
-        T_OK(sh("head -c 64M /dev/zero | zstd -q -19 > z64.zst && "
-                "for i in 1 2 3 4 5 6 7 8; do cat z64.zst z64.zst z64.zst z64.zst; done > "
-                "bomb.zst"));
+        T_OK(t_sh("head -c 64M /dev/zero | zstd -q -19 > z64.zst && "
+                  "for i in 1 2 3 4 5 6 7 8; do cat z64.zst z64.zst z64.zst z64.zst; done > "
+                  "bomb.zst"));
         T_EQ(walk_file(w, "bomb.zst", 65536), HULL_ELIMIT);
         T_TRUE(strstr(w->d.msg, "decompression bomb") != NULL);
         T_TRUE(w->fs.out_bytes < HULL_DECOMPRESSION_RATIO_GRACE + (2u << 20));
@@ -839,7 +722,7 @@ TEST(size_limit) {
         struct hull_filter_opts o = {.max_bytes = 32u << 20};
         int r;
 
-        T_OK(sh("head -c 64M /dev/zero | gzip -1 > z64-1.gz"));
+        T_OK(t_sh("head -c 64M /dev/zero | gzip -1 > z64-1.gz"));
         hull_diag_init(&d);
         T_OK(hull_source_open_file(&s, pth("z64-1.gz"), &d));
         T_OK(hull_filter_new(&f, s, &o, &d));
@@ -937,9 +820,9 @@ TEST(pax_names) {
         char want[256];
 
         /* pax headers carry UTF-8 (and here invalid UTF-8) names: kept as bytes */
-        T_OK(sh("mkdir -p pax/d && printf a > \"pax/d/$(printf 'caf\\303\\251')\" && "
-                "printf b > \"pax/d/$(printf 'bad\\377')\" && "
-                "tar --format=pax --sort=name -C pax -cf pax.tar d"));
+        T_OK(t_sh("mkdir -p pax/d && printf a > \"pax/d/$(printf 'caf\\303\\251')\" && "
+                  "printf b > \"pax/d/$(printf 'bad\\377')\" && "
+                  "tar --format=pax --sort=name -C pax -cf pax.tar d"));
         T_OK(walk_file(w, "pax.tar", 16));
         snprintf(want, sizeof(want), "D d 0\nF d/bad\xff 1 =b\nF d/caf\xc3\xa9 1 =a\n");
         T_STREQ(w->list, want);
@@ -1006,13 +889,13 @@ TEST(empty_and_not_tar) {
         T_OK(walk_mem(b, "", 0, 0)); /* a 0-byte layer */
         T_EQ(b->st.entries, 0);
         T_STREQ(b->dout, "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-        T_OK(sh("mkdir -p emptydir && tar -C emptydir -cf empty.tar . && gzip -c empty.tar > "
-                "empty.tar.gz"));
+        T_OK(t_sh("mkdir -p emptydir && tar -C emptydir -cf empty.tar . && gzip -c empty.tar > "
+                  "empty.tar.gz"));
         T_OK(walk_file(c, "empty.tar.gz", 0));
         T_EQ(c->st.entries, 1); /* "./" */
         T_EQ(walk_mem(d, text, sizeof(text) - 1, 0), HULL_EPARSE);
         T_TRUE(strstr(d->d.msg, "not a tar") != NULL);
-        T_OK(sh("printf 'not a tar either' | gzip > nt.gz"));
+        T_OK(t_sh("printf 'not a tar either' | gzip > nt.gz"));
         T_EQ(walk_file(e, "nt.gz", 0), HULL_EPARSE);
         free(a), free(b), free(c), free(d), free(e);
 }
@@ -1027,7 +910,8 @@ TEST(sparse_file) {
         unsigned char buf[4096];
         size_t n, total = 0, nonzero = 0;
 
-        T_OK(sh("mkdir -p sp && truncate -s 3M sp/sparse && printf DATA | dd of=sp/sparse bs=1 "
+        T_OK(t_sh(
+                "mkdir -p sp && truncate -s 3M sp/sparse && printf DATA | dd of=sp/sparse bs=1 "
                 "seek=1500000 conv=notrunc status=none && tar --format=gnu -S -C sp -cf sparse.tar "
                 "sparse"));
         hull_diag_init(&dd);
@@ -1100,7 +984,7 @@ TEST(fd_window) {
         int fd;
 
         make_tree();
-        T_OK(sh("{ printf 'PREFIX--'; cat plain.tar.gz; printf -- '--SUFFIX'; } > window.bin"));
+        T_OK(t_sh("{ printf 'PREFIX--'; cat plain.tar.gz; printf -- '--SUFFIX'; } > window.bin"));
         p = slurp("plain.tar.gz", &n);
         free(p);
         sha256sum("plain.tar.gz", want_in);
@@ -1280,8 +1164,8 @@ TEST(trickle_source) {
         trickle_check(buf, n + m, want, strlen(want), 2);
 
         make_tree();
-        T_OK(sh("head -c 200000 plain.tar > part.tar && gzip -c part.tar > part.tar.gz && "
-                "zstd -q -c part.tar > part.tar.zst && gzip -c part.tar >> part.tar.gz"));
+        T_OK(t_sh("head -c 200000 plain.tar > part.tar && gzip -c part.tar > part.tar.gz && "
+                  "zstd -q -c part.tar > part.tar.zst && gzip -c part.tar >> part.tar.gz"));
         p = slurp("part.tar", &pn);
         {
                 unsigned char *q, *twice = malloc(2 * pn);
@@ -1311,9 +1195,9 @@ TEST(alloc_failures) {
         tb_add(&t, "etc/passwd", '0', "root:x:0:0\n", 11, NULL);
         tb_add(&t, "../evil", '0', "e", 1, NULL);
         tb_end(&t);
-        T_OK(sh("printf 'x' > fi.bin")); /* makes sure tmp() exists before injection */
+        T_OK(t_sh("printf 'x' > fi.bin")); /* makes sure t_tmp() exists before injection */
         write_file("fi.tar", t.p, t.n);
-        T_OK(sh("gzip -c fi.tar > fi.tar.gz && zstd -q -c fi.tar > fi.tar.zst"));
+        T_OK(t_sh("gzip -c fi.tar > fi.tar.gz && zstd -q -c fi.tar > fi.tar.zst"));
         for (int which = 0; which < 3; which++) {
                 const char *file = which == 0 ? "fi.tar" : which == 1 ? "fi.tar.gz" : "fi.tar.zst";
                 char path[512];

@@ -6,9 +6,7 @@
  * jansson (new blob names and digests, so that the opener still accepts
  * them and only the scan can see the damage).  Views are compared as one
  * line per view, as in test_layers.c: "path:TYPE ADDED[,CHANGED...][-DELETED]". */
-#include <ftw.h>
 #include <jansson.h>
-#include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -28,81 +26,7 @@
 #include "image/image.h"
 #include "image/scan.h"
 #include "t.h"
-
-/* --- temp dir and files -------------------------------------------------- */
-
-static char tmpdir[256];
-
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw) {
-        (void)st;
-        (void)flag;
-        (void)ftw;
-        return remove(p);
-}
-
-static void cleanup(void) {
-        if (tmpdir[0])
-                (void)nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static const char *tmp(void) {
-        if (!tmpdir[0]) {
-                snprintf(tmpdir, sizeof(tmpdir), "/tmp/hull-scan-XXXXXX");
-                if (!mkdtemp(tmpdir)) {
-                        perror("mkdtemp");
-                        exit(2);
-                }
-                atexit(cleanup);
-        }
-        return tmpdir;
-}
-
-/* A path under tmp(); a ring of 16, enough for one test's live paths. */
-static const char *pth(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static const char *pth(const char *fmt, ...) {
-        static char buf[16][1300];
-        static int i;
-        char rel[900];
-        va_list ap;
-
-        va_start(ap, fmt);
-        vsnprintf(rel, sizeof(rel), fmt, ap);
-        va_end(ap);
-        i = (i + 1) % 16;
-        snprintf(buf[i], sizeof(buf[i]), "%s/%s", tmp(), rel);
-        return buf[i];
-}
-
-static void write_file(const char *path, const void *data, size_t n) {
-        FILE *f = fopen(path, "wb");
-        if (!f || fwrite(data, 1, n, f) != n || fclose(f) != 0) {
-                printf("# cannot write %s\n", path);
-                exit(2);
-        }
-}
-
-static char *read_all(const char *path, size_t *ret_n) {
-        FILE *f = fopen(path, "rb");
-        char *p;
-        long n;
-
-        if (!f) {
-                printf("# cannot read %s\n", path);
-                exit(2);
-        }
-        fseek(f, 0, SEEK_END);
-        n = ftell(f);
-        fseek(f, 0, SEEK_SET);
-        p = malloc((size_t)n + 1);
-        if (!p || fread(p, 1, (size_t)n, f) != (size_t)n) {
-                printf("# cannot read %s\n", path);
-                exit(2);
-        }
-        p[n] = '\0';
-        fclose(f);
-        *ret_n = (size_t)n;
-        return p;
-}
+#include "tutil.h"
 
 /* --- images -------------------------------------------------------------- */
 
@@ -110,11 +34,11 @@ static const char *build(const char *spec, enum fixture_format f, enum fixture_c
                          const char *name) {
         static char ring[16][1300];
         static int i;
-        struct fixture_opts o = {.format = f, .compression = c, .basedir = tmp()};
+        struct fixture_opts o = {.format = f, .compression = c, .basedir = t_tmp()};
         char err[768];
 
         i = (i + 1) % 16;
-        snprintf(ring[i], sizeof(ring[i]), "%s/%s", tmp(), name);
+        snprintf(ring[i], sizeof(ring[i]), "%s/%s", t_tmp(), name);
         if (fixture_build(spec, strlen(spec), name, &o, ring[i], err, sizeof(err)) != 0) {
                 printf("# fixture %s: %s\n", name, err);
                 exit(2);
@@ -226,22 +150,14 @@ static bool has_note(const struct hull_scan *s, const char *a, const char *b) {
 
 /* --- OCI layout surgery -------------------------------------------------- */
 
-static void sha256_str(const void *p, size_t n, char out[72]) {
-        unsigned char dg[32];
-        unsigned len = 0;
-
-        EVP_Digest(p, n, dg, &len, EVP_sha256(), NULL);
-        hull_filter_digest_string(dg, out);
-}
-
 static const char *blob_path(const char *dir, const char *digest) {
-        return pth("%s/blobs/sha256/%s", dir + strlen(tmp()) + 1, digest + 7);
+        return t_path("%s/blobs/sha256/%s", dir + strlen(t_tmp()) + 1, digest + 7);
 }
 
 /* Store bytes as a blob of the layout; its digest into out. */
 static void put_blob(const char *dir, const void *p, size_t n, char out[72]) {
-        sha256_str(p, n, out);
-        write_file(blob_path(dir, out), p, n);
+        t_sha256(p, n, out);
+        t_write_file(blob_path(dir, out), p, n);
 }
 
 static json_t *load_json(const char *path) {
@@ -263,7 +179,7 @@ static void layout_load(struct layout *l, const char *dir) {
         const char *md, *cd;
 
         l->dir = dir;
-        l->index = load_json(pth("%s/index.json", dir + strlen(tmp()) + 1));
+        l->index = load_json(t_path("%s/index.json", dir + strlen(t_tmp()) + 1));
         md = json_string_value(json_object_get(
                 json_array_get(json_object_get(l->index, "manifests"), 0), "digest"));
         l->manifest = load_json(blob_path(dir, md));
@@ -289,7 +205,7 @@ static void layout_save(struct layout *l) {
         json_object_set_new(desc, "digest", json_string(dg));
         json_object_set_new(desc, "size", json_integer((json_int_t)strlen(s)));
         free(s);
-        if (json_dump_file(l->index, pth("%s/index.json", l->dir + strlen(tmp()) + 1),
+        if (json_dump_file(l->index, t_path("%s/index.json", l->dir + strlen(t_tmp()) + 1),
                            JSON_COMPACT) != 0)
                 exit(2);
         json_decref(l->index);
@@ -312,7 +228,14 @@ static void set_layer_blob(struct layout *l, size_t i, const void *p, size_t n) 
 
 static char *layer_blob(struct layout *l, size_t i, size_t *ret_n) {
         const char *dg = json_string_value(json_object_get(layer_desc(l, i), "digest"));
-        return read_all(blob_path(l->dir, dg), ret_n);
+        const char *path = blob_path(l->dir, dg);
+        char *p = t_read_file(path, ret_n);
+
+        if (!p) {
+                printf("# cannot read %s\n", path);
+                exit(2);
+        }
+        return p;
 }
 
 static const char FAKE_DIGEST[] =
@@ -530,7 +453,7 @@ static unsigned char *big_content(void) {
                         x ^= x << 17;
                         p[i] = i % 3 ? (unsigned char)x : (unsigned char)('a' + i % 26);
                 }
-                write_file(pth("big.bin"), p, BIG_BYTES);
+                t_write_file(t_path("big.bin"), p, BIG_BYTES);
         }
         return p;
 }
@@ -834,7 +757,7 @@ TEST(capture_budget) {
 
         for (size_t o = 0, i = 0; o < n; i++)
                 o += (size_t)snprintf(text + o, 16, "%08zx\n", i * 2654435761u);
-        write_file(pth("huge.txt"), text, n);
+        t_write_file(t_path("huge.txt"), text, n);
         free(text);
         img = open_img(build("layer\n"
                              "file huge1 < huge.txt\n"
@@ -877,7 +800,7 @@ static const char *damaged(enum damage what, const char *name) {
         case WRONG_BLOB_DIGEST:
                 /* the same bytes under another name: only the scan can tell */
                 blob = layer_blob(&l, 1, &n);
-                write_file(blob_path(dir, FAKE_DIGEST), blob, n);
+                t_write_file(blob_path(dir, FAKE_DIGEST), blob, n);
                 json_object_set_new(layer_desc(&l, 1), "digest", json_string(FAKE_DIGEST));
                 free(blob);
                 break;

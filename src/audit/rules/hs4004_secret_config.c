@@ -19,15 +19,6 @@
 #include "lint/rules/common.h"
 #include "lint/secretish.h"
 
-static bool allowed_span(struct hull_audit_ctx *c, const char *s, size_t n) {
-        char buf[1024];
-        if (n >= sizeof(buf))
-                return false;
-        memcpy(buf, s, n);
-        buf[n] = '\0';
-        return hull_audit_secret_allowed(c, buf);
-}
-
 /* Check one KEY=value; text is "KEY=value" (for the shape search), what
  * "Env" or "Label". */
 static void check(struct hull_audit_ctx *c, const struct hull_audit_where *w, const char *what,
@@ -48,7 +39,7 @@ static void check(struct hull_audit_ctx *c, const struct hull_audit_where *w, co
         while (from < tn && hull_secretish_find(text + from, tn - from, &h)) {
                 const char *p = text + from + h.off;
                 from += h.off + h.len;
-                if (allowed_span(c, p, h.len))
+                if (hull_lint_config_allowed(c->cfg, p, h.len))
                         continue;
                 if (h.mask)
                         hull_lint_mask(p, h.len, mask, sizeof(mask));

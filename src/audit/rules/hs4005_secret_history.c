@@ -28,7 +28,7 @@
 
 struct state {
         struct hull_audit_ctx *c;
-        struct hull_audit_seen seen;
+        struct hull_lint_seen seen;
         const struct hull_audit_where *w;
         const char *instr; /* for messages: "RUN", "ADD"..., "the instruction" */
 };
@@ -46,19 +46,10 @@ static bool named(struct state *st, const char *key, size_t kl, const char *v, s
         name[kl] = '\0';
         if (!hull_lint_secret_name(name) || !hull_audit_literal_secret(st->c, v, vn))
                 return false;
-        if (hull_audit_seen_add(&st->seen, v, vn))
+        if (hull_lint_seen_add(&st->seen, v, vn))
                 hull_audit_report(st->c, st->w, NULL, "%s%s%s (%s)%s", pre, name, mid,
                                   hull_lint_mask(v, vn, mask, sizeof(mask)), post);
         return true;
-}
-
-static bool allowed_span(struct hull_audit_ctx *c, const char *s, size_t n) {
-        char buf[1024];
-        if (n >= sizeof(buf))
-                return false;
-        memcpy(buf, s, n);
-        buf[n] = '\0';
-        return hull_audit_secret_allowed(c, buf);
 }
 
 /* Secret-shaped literals in s[0..n). */
@@ -70,7 +61,8 @@ static void shapes(struct state *st, const char *s, size_t n) {
         while (from < n && hull_secretish_find(s + from, n - from, &h)) {
                 const char *p = s + from + h.off;
                 from += h.off + h.len;
-                if (allowed_span(st->c, p, h.len) || !hull_audit_seen_add(&st->seen, p, h.len))
+                if (hull_lint_config_allowed(st->c->cfg, p, h.len) ||
+                    !hull_lint_seen_add(&st->seen, p, h.len))
                         continue;
                 if (h.mask)
                         hull_lint_mask(p, h.len, mask, sizeof(mask));
@@ -167,45 +159,34 @@ static void script(struct state *st, const char *s, size_t n) {
         hull_arena_release(&a);
 }
 
-static void audit(struct hull_audit_ctx *c) {
-        struct state *st = hull_arena_alloc0(c->arena, sizeof(*st));
-        struct hull_audit_hist *h = hull_arena_alloc(c->arena, sizeof(*h));
+static void entry(struct hull_audit_ctx *c, const struct hull_audit_hist *h,
+                  const struct hull_audit_where *w, void *ud) {
+        struct state *st = ud;
 
-        if (!st || !h) {
-                c->err = HULL_ENOMEM;
+        st->w = w;
+        st->instr = h->instr ? h->instr : "an instruction";
+        if (h->instr && (strcmp(h->instr, "ARG") == 0 || strcmp(h->instr, "ENV") == 0 ||
+                         strcmp(h->instr, "LABEL") == 0)) {
+                kvs(st, h);
                 return;
         }
-        st->c = c;
-        for (size_t i = 0; i < c->config->nhistory && !c->err; i++) {
-                const struct hull_oci_history *e = &c->config->history[i];
-                char field[64];
-                struct hull_audit_where w = {.field = field};
-
-                if (!e->created_by || !e->created_by[0])
-                        continue;
-                snprintf(field, sizeof(field), "history[%zu].created_by", i);
-                if (e->layer >= 0 && (size_t)e->layer < c->img->nlayers) {
-                        w.has_layer = true;
-                        w.layer = (unsigned)e->layer;
-                }
-                st->w = &w;
-                hull_audit_hist_parse(e->created_by, h);
-                st->instr = h->instr ? h->instr : "an instruction";
-                if (h->instr && (strcmp(h->instr, "ARG") == 0 || strcmp(h->instr, "ENV") == 0 ||
-                                 strcmp(h->instr, "LABEL") == 0)) {
-                        kvs(st, h);
-                        continue;
-                }
-                for (size_t k = 0; k < h->nbuild_args; k++) {
-                        const struct hull_audit_kv *kv = &h->build_args[k];
-                        named(st, kv->key, kv->key_len, kv->value, kv->value_len,
-                              "the build argument ", " is recorded in the history with its value",
-                              "");
-                }
-                if (h->instr && strcmp(h->instr, "RUN") == 0)
-                        script(st, h->args, h->args_len);
-                shapes(st, h->text, h->len);
+        for (size_t k = 0; k < h->nbuild_args; k++) {
+                const struct hull_audit_kv *kv = &h->build_args[k];
+                named(st, kv->key, kv->key_len, kv->value, kv->value_len, "the build argument ",
+                      " is recorded in the history with its value", "");
         }
+        if (h->instr && strcmp(h->instr, "RUN") == 0)
+                script(st, h->args, h->args_len);
+        shapes(st, h->text, h->len);
+}
+
+static void audit(struct hull_audit_ctx *c) {
+        struct state *st = hull_audit_alloc0(c, sizeof(*st));
+
+        if (!st)
+                return;
+        st->c = c;
+        hull_audit_each_history(c, NULL, entry, st);
 }
 
 const struct hull_rule hull_rule_HS4005 = {

@@ -37,6 +37,7 @@
 #include "audit/common.h"
 #include "basic/err.h"
 #include "basic/limits.h"
+#include "basic/str.h"
 #include "lint/rules/common.h"
 
 enum kind {
@@ -75,29 +76,6 @@ static const struct kind_info {
         [K_HISTORY] = {"a shell history", "a shell history"},
 };
 
-static bool ends_with(const char *s, const char *suffix) {
-        size_t n = strlen(s), l = strlen(suffix);
-        return n >= l && strcmp(s + n - l, suffix) == 0;
-}
-
-static bool starts_with(const char *s, const char *prefix) {
-        return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
-/* One of words is a word of s (words split at - _ . / and space). */
-static bool has_word(const char *s, const char *const words[]) {
-        for (const char *p = s; *p;) {
-                size_t l = strcspn(p, "-_./ ");
-                for (size_t i = 0; words[i]; i++)
-                        if (l == strlen(words[i]) && strncasecmp(p, words[i], l) == 0)
-                                return true;
-                p += l;
-                if (*p)
-                        p++;
-        }
-        return false;
-}
-
 /* The directory holding path (its last component before the name) is dir. */
 static bool parent_is(const char *path, const char *name, const char *dir) {
         size_t l = strlen(dir), off = (size_t)(name - path);
@@ -111,25 +89,18 @@ static int kind_of(const char *path, const char *name) {
                 ".bash_history",   ".zsh_history",   ".ash_history",  ".sh_history",
                 ".python_history", ".mysql_history", ".psql_history", NULL,
         };
-        static const char *const env_ok[] = {".example", ".sample",   ".template",
-                                             ".dist",    ".defaults", ".default",
-                                             ".tmpl",    ".tpl",      NULL};
 
-        if (starts_with(name, "id_") && name[3] && !ends_with(name, ".pub") &&
+        if (hull_startswith(name, "id_") && name[3] && !hull_endswith(name, ".pub") &&
             parent_is(path, name, ".ssh"))
                 return K_SSH_KEY;
-        if (ends_with(name, ".pem") && name[4])
+        if (hull_endswith(name, ".pem") && name[4])
                 return K_PEM;
-        if (ends_with(name, ".key") && name[4])
+        if (hull_endswith(name, ".key") && name[4])
                 return K_KEY;
         if (strcmp(name, ".env") == 0)
                 return K_ENV;
-        if (starts_with(name, ".env.") && name[5]) {
-                for (size_t i = 0; env_ok[i]; i++)
-                        if (ends_with(name, env_ok[i]))
-                                return -1;
-                return K_ENV;
-        }
+        if (hull_startswith(name, ".env.") && name[5])
+                return hull_lint_env_template(name) ? -1 : K_ENV;
         if (strcmp(name, "credentials") == 0 && parent_is(path, name, ".aws"))
                 return K_AWS;
         if (strcmp(name, "config.json") == 0 && parent_is(path, name, ".docker"))
@@ -161,7 +132,7 @@ static bool by_name(enum kind k, const char *path, const char *name) {
                         if (strcasestr(name, pem_key[i]))
                                 return true;
                 return false;
-        case K_KEY: return !has_word(path, key_public);
+        case K_KEY: return !hull_lint_has_word(path, key_public);
         default: return true;
         }
 }
@@ -530,9 +501,9 @@ static void audit(struct hull_audit_ctx *c) {
                         continue;
                 name = hull_layers_node_name(n);
                 /* cheap test on the name before building the path */
-                if (name[0] != '.' && !starts_with(name, "id_") && !ends_with(name, ".pem") &&
-                    !ends_with(name, ".key") && strcmp(name, "credentials") != 0 &&
-                    strcmp(name, "config.json") != 0)
+                if (name[0] != '.' && !hull_startswith(name, "id_") &&
+                    !hull_endswith(name, ".pem") && !hull_endswith(name, ".key") &&
+                    strcmp(name, "credentials") != 0 && strcmp(name, "config.json") != 0)
                         continue;
                 hull_layers_node_path(n, path, sizeof(path));
                 k = kind_of(path, path + strlen(path) - strlen(name));

@@ -27,40 +27,37 @@ struct git_dir {
         const struct hull_layers_node *node; /* latest incarnation; NULL: none open */
         char path[HULL_MAX_PATH_BYTES + 1];
         size_t len;
-        uint64_t files, bytes, deleted;
+        struct hull_audit_tally files; /* under it */
 };
 
 static void flush(struct hull_audit_ctx *c, struct git_dir *g) {
-        char pathbuf[HULL_MAX_PATH_BYTES + 1], note[96], size[32], gone[96];
+        char pathbuf[HULL_MAX_PATH_BYTES + 1], note[96], files[64], gone[96];
         struct hull_audit_where w;
 
-        if (!g->node || g->files == 0) {
+        if (!g->node || g->files.files == 0) {
                 g->node = NULL;
                 return;
         }
         w = hull_audit_where_node(g->node, pathbuf, sizeof(pathbuf));
         gone[0] = '\0';
-        if (g->deleted > 0 && !w.deleted)
+        if (g->files.deleted > 0 && !w.deleted)
                 snprintf(gone, sizeof(gone), ", %llu of them deleted by later layers",
-                         (unsigned long long)g->deleted);
+                         (unsigned long long)g->files.deleted);
         hull_audit_report(c, &w, NULL,
-                          "/%s is a Git repository (%llu file%s, %s%s): its history, remotes "
-                          "and any credentials in .git/config ship with the image%s",
-                          pathbuf, (unsigned long long)g->files, g->files == 1 ? "" : "s",
-                          hull_audit_bytes(g->bytes, size, sizeof(size)), gone,
+                          "/%s is a Git repository (%s%s): its history, remotes and any "
+                          "credentials in .git/config ship with the image%s",
+                          pathbuf, hull_audit_tally_str(&g->files, files, sizeof(files)), gone,
                           hull_audit_deleted_note(&w, note, sizeof(note)));
         g->node = NULL;
 }
 
 static void audit(struct hull_audit_ctx *c) {
         struct hull_layers_iter it;
-        struct git_dir *g = hull_arena_alloc0(c->arena, sizeof(*g));
+        struct git_dir *g = hull_audit_alloc0(c, sizeof(*g));
         char path[HULL_MAX_PATH_BYTES + 1];
 
-        if (!g) {
-                c->err = HULL_ENOMEM;
+        if (!g)
                 return;
-        }
         hull_layers_iter_init(&it, c->L, HULL_LAYERS_ALL);
         for (const struct hull_layers_node *n; (n = hull_layers_iter_next(&it)) && !c->err;) {
                 enum hull_entry_type t = hull_layers_node_type(n);
@@ -69,11 +66,8 @@ static void audit(struct hull_audit_ctx *c) {
                         size_t len = hull_layers_node_path(n, path, sizeof(path));
                         if (len > g->len && path[g->len] == '/' &&
                             memcmp(path, g->path, g->len) == 0) {
-                                if (t == HULL_ENTRY_FILE) {
-                                        g->files++;
-                                        g->bytes += hull_layers_node_size(n);
-                                        g->deleted += !hull_layers_node_present(n);
-                                }
+                                if (t == HULL_ENTRY_FILE)
+                                        hull_audit_tally_add(&g->files, n);
                                 continue;
                         }
                         if (len == g->len && memcmp(path, g->path, len) == 0) {
@@ -87,7 +81,7 @@ static void audit(struct hull_audit_ctx *c) {
                 if (t == HULL_ENTRY_DIR && strcmp(hull_layers_node_name(n), ".git") == 0) {
                         g->node = n;
                         g->len = hull_layers_node_path(n, g->path, sizeof(g->path));
-                        g->files = g->bytes = g->deleted = 0;
+                        g->files = (struct hull_audit_tally){0};
                 }
         }
         flush(c, g);

@@ -116,55 +116,50 @@ struct group {
         const struct cache *cache; /* NULL: none open */
         char dir[HULL_MAX_PATH_BYTES + 1];
         size_t len;
-        uint64_t files, bytes, deleted;
-        unsigned first_layer, last_layer; /* of the files' last versions */
-        unsigned deleted_in;              /* the latest layer that deleted one */
+        struct hull_audit_tally files;
 };
 
 static void flush(struct hull_audit_ctx *c, struct group *g) {
-        char size[32], layers[48], note[160];
+        const struct hull_audit_tally *t = &g->files;
+        char files[64], layers[48], note[160];
         struct hull_audit_where w = {
                 .path = g->dir,
                 .has_layer = true,
-                .layer = g->last_layer,
+                .layer = t->last_layer,
         };
 
         if (!g->cache)
                 return;
-        if (g->first_layer == g->last_layer)
-                snprintf(layers, sizeof(layers), "layer %u", g->last_layer);
+        if (t->first_layer == t->last_layer)
+                snprintf(layers, sizeof(layers), "layer %u", t->last_layer);
         else
-                snprintf(layers, sizeof(layers), "layers %u-%u", g->first_layer, g->last_layer);
+                snprintf(layers, sizeof(layers), "layers %u-%u", t->first_layer, t->last_layer);
         note[0] = '\0';
-        if (g->deleted == g->files) {
+        if (t->deleted == t->files) {
                 w.deleted = true;
-                w.deleted_in = g->deleted_in;
+                w.deleted_in = t->deleted_in;
                 hull_audit_deleted_note(&w, note, sizeof(note));
-        } else if (g->deleted > 0) {
+        } else if (t->deleted > 0) {
                 snprintf(note, sizeof(note),
                          "; %llu of them deleted by later layers but still in the image",
-                         (unsigned long long)g->deleted);
+                         (unsigned long long)t->deleted);
         }
-        hull_audit_report(c, &w, g->cache->fix, "/%s holds %s: %llu file%s, %s, written by %s%s",
-                          g->dir, g->cache->what, (unsigned long long)g->files,
-                          g->files == 1 ? "" : "s", hull_audit_bytes(g->bytes, size, sizeof(size)),
-                          layers, note);
+        hull_audit_report(c, &w, g->cache->fix, "/%s holds %s: %s, written by %s%s", g->dir,
+                          g->cache->what, hull_audit_tally_str(t, files, sizeof(files)), layers,
+                          note);
         g->cache = NULL;
 }
 
 static void audit(struct hull_audit_ctx *c) {
         struct hull_layers_iter it;
-        struct group *g = hull_arena_alloc0(c->arena, sizeof(*g));
+        struct group *g = hull_audit_alloc0(c, sizeof(*g));
         char path[HULL_MAX_PATH_BYTES + 1];
 
-        if (!g) {
-                c->err = HULL_ENOMEM;
+        if (!g)
                 return;
-        }
         hull_layers_iter_init(&it, c->L, HULL_LAYERS_ALL);
         for (const struct hull_layers_node *n; (n = hull_layers_iter_next(&it)) && !c->err;) {
                 const struct cache *k;
-                unsigned layer;
                 size_t len;
 
                 if (hull_layers_node_type(n) != HULL_ENTRY_FILE)
@@ -174,28 +169,14 @@ static void audit(struct hull_audit_ctx *c) {
                         continue;
                 if (g->cache && (len != g->len || memcmp(path, g->dir, len) != 0))
                         flush(c, g);
-                layer = hull_layers_node_last_layer(n);
                 if (!g->cache) {
                         g->cache = k;
                         g->len = len;
                         memcpy(g->dir, path, len);
                         g->dir[len] = '\0';
-                        g->files = g->bytes = g->deleted = 0;
-                        g->first_layer = g->last_layer = layer;
-                        g->deleted_in = 0;
+                        g->files = (struct hull_audit_tally){0};
                 }
-                g->files++;
-                g->bytes += hull_layers_node_size(n);
-                if (layer < g->first_layer)
-                        g->first_layer = layer;
-                if (layer > g->last_layer)
-                        g->last_layer = layer;
-                if (!hull_layers_node_present(n)) {
-                        unsigned d = hull_layers_node_deleted_in(n);
-                        g->deleted++;
-                        if (d > g->deleted_in)
-                                g->deleted_in = d;
-                }
+                hull_audit_tally_add(&g->files, n);
         }
         flush(c, g);
 }

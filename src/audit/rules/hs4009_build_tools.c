@@ -34,17 +34,9 @@ static const struct hull_audit_program_name names[] = {
         {"cargo", "the Rust build tool", HULL_AUDIT_SUFFIX_NONE},
 };
 
-static void on_program(struct hull_audit_ctx *c, const struct hull_audit_program *p, void *ud) {
-        char path[HULL_MAX_PATH_BYTES + 1], more[2 * HULL_MAX_PATH_BYTES];
-        struct hull_audit_where w = hull_audit_where_node(p->node, path, sizeof(path));
-
-        (void)ud;
-        hull_audit_report(c, &w, NULL, "/%s is %s in the final image%s", path, p->name->what,
-                          hull_audit_program_names(p, more, sizeof(more)));
-}
-
 static void audit(struct hull_audit_ctx *c) {
-        (void)hull_audit_programs(c, dirs, names, ELEMENTSOF(names), false, on_program, NULL);
+        (void)hull_audit_programs(c, dirs, names, ELEMENTSOF(names), false,
+                                  hull_audit_program_report, NULL);
 }
 
 const struct hull_rule hull_rule_HS4009 = {

@@ -91,17 +91,13 @@ static bool config_runs(const struct hull_audit_ctx *c, const char *name) {
         return words_in(x->entrypoint, x->nentrypoint, name) || words_in(x->cmd, x->ncmd, name);
 }
 
+/* A tool the image's own entrypoint, command or health check runs is the
+ * service's, not a leftover. */
 static void on_program(struct hull_audit_ctx *c, const struct hull_audit_program *p, void *ud) {
-        char path[HULL_MAX_PATH_BYTES + 1], more[2 * HULL_MAX_PATH_BYTES];
-        struct hull_audit_where w;
-
-        (void)ud;
         if (config_runs(c, hull_layers_node_name(p->node)) ||
             config_runs(c, hull_layers_node_name(p->target)) || config_runs(c, p->name->name))
                 return;
-        w = hull_audit_where_node(p->node, path, sizeof(path));
-        hull_audit_report(c, &w, NULL, "/%s is %s in the final image%s", path, p->name->what,
-                          hull_audit_program_names(p, more, sizeof(more)));
+        hull_audit_program_report(c, p, ud);
 }
 
 static void audit(struct hull_audit_ctx *c) {

@@ -102,15 +102,13 @@ static void report_files(struct hull_audit_ctx *c, const struct ww_file *f, size
 
 static void audit(struct hull_audit_ctx *c) {
         struct hull_layers_iter it;
-        struct cover *d = hull_arena_alloc0(c->arena, sizeof(*d));
+        struct cover *d = hull_audit_alloc0(c, sizeof(*d));
         struct ww_file *files = NULL;
         size_t nfiles = 0, cap = 0, seq = 0;
         char path[HULL_MAX_PATH_BYTES + 1];
 
-        if (!d) {
-                c->err = HULL_ENOMEM;
+        if (!d)
                 return;
-        }
         hull_layers_iter_init(&it, c->L, HULL_LAYERS_FINAL);
         for (const struct hull_layers_node *n; (n = hull_layers_iter_next(&it)) && !c->err; seq++) {
                 enum hull_entry_type t = hull_layers_node_type(n);

@@ -5,38 +5,19 @@
  * key per port, but a hand-written config may hold "20-25/tcp": a range
  * holding 22 or 23 counts.  UDP and SCTP do not (SSH and telnet are TCP). */
 #include <string.h>
-#include <strings.h>
 
 #include "audit/audit.h"
-
-/* Parse a decimal port from s[0..n); -1 when not one. */
-static long port_num(const char *s, size_t n) {
-        long v = 0;
-        if (n == 0 || n > 5)
-                return -1;
-        for (size_t i = 0; i < n; i++) {
-                if (s[i] < '0' || s[i] > '9')
-                        return -1;
-                v = v * 10 + (s[i] - '0');
-        }
-        return v <= 65535 ? v : -1;
-}
+#include "lint/rules/common.h"
 
 static void audit(struct hull_audit_ctx *c) {
         const struct hull_oci_exec_config *x = &c->config->config;
         struct hull_audit_where w = {.field = "config.ExposedPorts"};
 
         for (size_t i = 0; i < x->nexposed_ports; i++) {
-                const char *k = x->exposed_ports[i], *slash = strchr(k, '/'), *dash;
-                size_t n = slash ? (size_t)(slash - k) : strlen(k);
-                long lo, hi;
+                const char *k = x->exposed_ports[i];
+                unsigned lo, hi;
 
-                if (slash && strcasecmp(slash + 1, "tcp") != 0)
-                        continue;
-                dash = memchr(k, '-', n);
-                lo = port_num(k, dash ? (size_t)(dash - k) : n);
-                hi = dash ? port_num(dash + 1, n - (size_t)(dash + 1 - k)) : lo;
-                if (lo < 0 || hi < lo)
+                if (!hull_lint_tcp_ports(k, strlen(k), &lo, &hi))
                         continue;
                 if (lo <= 22 && hi >= 22)
                         hull_audit_report(c, &w, NULL,

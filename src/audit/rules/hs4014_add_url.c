@@ -37,90 +37,43 @@ static bool bare_hash(const char *s, size_t n) {
         return true;
 }
 
-/* The URL for a message, its user-info (user:password@) and tokens masked. */
-static const char *show_url(struct hull_audit_ctx *c, const char *s, size_t n, char *buf,
-                            size_t size) {
-        const char *sep = NULL, *at = NULL;
-        char tmp[512];
-        for (size_t i = 0; i + 2 < n; i++)
-                if (memcmp(s + i, "://", 3) == 0) {
-                        sep = s + i + 3;
+static void add(struct hull_audit_ctx *c, const struct hull_audit_hist *h,
+                const struct hull_audit_where *w, void *ud) {
+        const char *words[64];
+        size_t lens[64], nw = 0, p = 0;
+        char url[512];
+
+        while (p < h->args_len && nw < ELEMENTSOF(words)) {
+                size_t l = 0;
+                while (p < h->args_len && (h->args[p] == ' ' || h->args[p] == '\t'))
+                        p++;
+                while (p + l < h->args_len && h->args[p + l] != ' ' && h->args[p + l] != '\t')
+                        l++;
+                if (l == 0)
                         break;
+                if (!(l > 2 && h->args[p] == '-' && h->args[p + 1] == '-')) {
+                        words[nw] = h->args + p;
+                        lens[nw++] = l;
                 }
-        if (sep) {
-                size_t rest = n - (size_t)(sep - s), hostlen = strcspn(sep, "/?#");
-                if (hostlen > rest)
-                        hostlen = rest;
-                at = memchr(sep, '@', hostlen);
+                p += l;
         }
-        if (at)
-                snprintf(tmp, sizeof(tmp), "%.*s***%.*s", (int)(sep - s), s,
-                         (int)(n - (size_t)(at - s)), at);
-        else
-                snprintf(tmp, sizeof(tmp), "%.*s", (int)n, s);
-        return hull_audit_redact_str(c, tmp, buf, size);
+        if (h->nop && nw >= 1 && bare_hash(words[0], lens[0])) {
+                /* classic "<src> in <dest>" */
+                hull_audit_report(c, w, NULL,
+                                  "ADD of a downloaded file: the classic builder records a URL "
+                                  "source only by its content hash (%.12s...)",
+                                  words[0]);
+                return;
+        }
+        for (size_t k = 0; k + 1 < nw; k++)
+                if (remote(words[k], lens[k]))
+                        hull_audit_report(
+                                c, w, NULL, "ADD of the remote source %s",
+                                hull_audit_url_str(c, words[k], lens[k], url, sizeof(url)));
 }
 
 static void audit(struct hull_audit_ctx *c) {
-        struct hull_audit_hist *h = hull_arena_alloc(c->arena, sizeof(*h));
-
-        if (!h) {
-                c->err = HULL_ENOMEM;
-                return;
-        }
-        for (size_t i = 0; i < c->config->nhistory && !c->err; i++) {
-                const struct hull_oci_history *e = &c->config->history[i];
-                struct hull_audit_where w = {0};
-                const char *words[64];
-                size_t lens[64], nw = 0, p = 0;
-                char field[64], url[512];
-
-                hull_audit_hist_parse(e->created_by, h);
-                if (!h->instr || strcmp(h->instr, "ADD") != 0)
-                        continue;
-                snprintf(field, sizeof(field), "history[%zu].created_by", i);
-                w.field = field;
-                if (e->layer >= 0 && (size_t)e->layer < c->img->nlayers) {
-                        w.has_layer = true;
-                        w.layer = (unsigned)e->layer;
-                }
-                while (p < h->args_len && nw < ELEMENTSOF(words)) {
-                        size_t l = 0;
-                        while (p < h->args_len && (h->args[p] == ' ' || h->args[p] == '\t'))
-                                p++;
-                        while (p + l < h->args_len && h->args[p + l] != ' ' &&
-                               h->args[p + l] != '\t')
-                                l++;
-                        if (l == 0)
-                                break;
-                        if (!(l > 2 && h->args[p] == '-' && h->args[p + 1] == '-')) {
-                                words[nw] = h->args + p;
-                                lens[nw++] = l;
-                        }
-                        p += l;
-                }
-                if (h->nop) {
-                        /* "<src> in <dest>" */
-                        if (nw >= 1 && bare_hash(words[0], lens[0]))
-                                hull_audit_report(c, &w, NULL,
-                                                  "ADD of a downloaded file: the classic builder "
-                                                  "records a URL source only by its content hash "
-                                                  "(%.12s...)",
-                                                  words[0]);
-                        else
-                                for (size_t k = 0; k + 1 < nw; k++)
-                                        if (remote(words[k], lens[k]))
-                                                hull_audit_report(c, &w, NULL,
-                                                                  "ADD of the remote source %s",
-                                                                  show_url(c, words[k], lens[k],
-                                                                           url, sizeof(url)));
-                        continue;
-                }
-                for (size_t k = 0; k + 1 < nw; k++)
-                        if (remote(words[k], lens[k]))
-                                hull_audit_report(c, &w, NULL, "ADD of the remote source %s",
-                                                  show_url(c, words[k], lens[k], url, sizeof(url)));
-        }
+        hull_audit_each_history(c, "ADD", add, NULL);
 }
 
 const struct hull_rule hull_rule_HS4014 = {

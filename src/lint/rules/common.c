@@ -4,6 +4,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
+
+#include "basic/alloc.h"
+#include "basic/str.h"
 
 bool hull_lint_user_is_root(const char *user) {
         size_t n;
@@ -588,6 +592,46 @@ const struct hull_df_flag *hull_lint_flag(const struct hull_df_instr *in, const 
         return f;
 }
 
+/* A decimal port (1-5 digits, at most 65535) from s[0..n); -1 when not one. */
+static long port_num(const char *s, size_t n) {
+        long v = 0;
+        if (n == 0 || n > 5)
+                return -1;
+        for (size_t i = 0; i < n; i++) {
+                if (s[i] < '0' || s[i] > '9')
+                        return -1;
+                v = v * 10 + (s[i] - '0');
+        }
+        return v <= 65535 ? v : -1;
+}
+
+bool hull_lint_tcp_ports(const char *s, size_t n, unsigned *ret_lo, unsigned *ret_hi) {
+        const char *slash = memchr(s, '/', n), *dash;
+        long lo, hi;
+
+        if (slash) {
+                size_t pn = n - (size_t)(slash + 1 - s);
+                if (pn != 3 || strncasecmp(slash + 1, "tcp", 3) != 0)
+                        return false;
+                n = (size_t)(slash - s);
+        }
+        /* the container port is after the last ':' */
+        for (size_t i = n; i > 0; i--)
+                if (s[i - 1] == ':') {
+                        s += i;
+                        n -= i;
+                        break;
+                }
+        dash = memchr(s, '-', n);
+        lo = port_num(s, dash ? (size_t)(dash - s) : n);
+        hi = dash ? port_num(dash + 1, n - (size_t)(dash + 1 - s)) : lo;
+        if (lo < 0 || hi < lo)
+                return false;
+        *ret_lo = (unsigned)lo;
+        *ret_hi = (unsigned)hi;
+        return true;
+}
+
 /* ---- secrets (HS3001-HS3004) ---------------------------------------------- */
 
 bool hull_lint_secret_name(const char *name) {
@@ -713,6 +757,41 @@ const char *hull_lint_squeeze(const char *s, size_t n, char *buf, size_t size) {
         }
         buf[o < size ? o : size - 1] = '\0';
         return buf;
+}
+
+bool hull_lint_seen_add(struct hull_lint_seen *s, const char *p, size_t n) {
+        uint64_t h = 14695981039346656037ull;
+        for (size_t i = 0; i < n; i++)
+                h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
+        for (size_t i = 0; i < s->n; i++)
+                if (s->h[i] == h)
+                        return false;
+        if (s->n == HULL_LINT_SEEN_MAX)
+                return false;
+        s->h[s->n++] = h;
+        return true;
+}
+
+bool hull_lint_has_word(const char *s, const char *const words[]) {
+        for (const char *p = s; *p;) {
+                size_t l = strcspn(p, "-_./ ");
+                for (size_t i = 0; words[i]; i++)
+                        if (l == strlen(words[i]) && strncasecmp(p, words[i], l) == 0)
+                                return true;
+                p += l;
+                if (*p)
+                        p++;
+        }
+        return false;
+}
+
+bool hull_lint_env_template(const char *name) {
+        static const char *const suffixes[] = {".example",  ".sample",  ".template", ".dist",
+                                               ".defaults", ".default", ".tmpl",     ".tpl"};
+        for (size_t i = 0; i < ELEMENTSOF(suffixes); i++)
+                if (hull_endswith(name, suffixes[i]))
+                        return true;
+        return false;
 }
 
 const struct hull_df_flag *hull_lint_run_flag_is(const struct hull_df_instr *in, const char *name,

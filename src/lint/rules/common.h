@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dockerfile/shell.h"
 #include "lint/engine.h"
@@ -185,6 +186,14 @@ const struct hull_df_flag *hull_lint_flag(const struct hull_df_instr *in, const 
 const struct hull_df_flag *hull_lint_run_flag_is(const struct hull_df_instr *in, const char *name,
                                                  const char *value);
 
+/* The container ports of an EXPOSE word or an image's ExposedPorts key,
+ * s[0..n), read the way Docker's nat.ParsePortSpec reads them:
+ * [ip:][hostport:]port[-port][/proto], no proto meaning tcp (HS2004,
+ * HS4013).  True for TCP ports, *ret_lo..*ret_hi; false for udp or sctp and
+ * for what Docker rejects (not decimal, above 65535, a range ending below
+ * its start). */
+bool hull_lint_tcp_ports(const char *s, size_t n, unsigned *ret_lo, unsigned *ret_hi);
+
 /* ---- secrets (HS3001-HS3004) ---------------------------------------------- */
 
 /* name (an ENV/ARG key, any case; '-' and '.' count as '_') names a secret:
@@ -209,5 +218,26 @@ bool hull_lint_only_refs(const char *raw, size_t n);
 /* s[0..n) for a message: whitespace runs (joined continuation lines) made
  * one space, cut to fit size with "..." at the end.  Returns buf. */
 const char *hull_lint_squeeze(const char *s, size_t n, char *buf, size_t size);
+
+/* Remembers secrets already reported in one rule run (FNV-1a of the
+ * bytes), so a token met again is reported once (HS3002, HS4005). */
+#define HULL_LINT_SEEN_MAX 1024u
+struct hull_lint_seen {
+        uint64_t h[HULL_LINT_SEEN_MAX];
+        size_t n;
+};
+/* True when p[0..n) is new (and remembers it); false once the set is full:
+ * the file has findings enough. */
+bool hull_lint_seen_add(struct hull_lint_seen *s, const char *p, size_t n);
+
+/* ---- credential files (HS3004, HS4006) ------------------------------------- */
+
+/* One of words (NULL-terminated, lowercase) is a word of s, ignoring case;
+ * words are split at - _ . / and space ("apt-repo.key" has apt, repo, key). */
+bool hull_lint_has_word(const char *s, const char *const words[]);
+
+/* A .env file name that is a template, not settings: it ends with .example,
+ * .sample, .template, .dist, .defaults, .default, .tmpl or .tpl. */
+bool hull_lint_env_template(const char *name);
 
 #endif

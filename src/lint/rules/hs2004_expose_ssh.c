@@ -6,57 +6,16 @@
  * nat.ParsePortSpec reads it: [ip:][hostport:]port[-port][/proto]; the
  * container port or range is checked.  A range holding 22 or 23 (20-25)
  * counts; /udp and /sctp do not (SSH and telnet are TCP). */
-#include <string.h>
-#include <strings.h>
-
 #include "lint/engine.h"
 #include "lint/rules/common.h"
 
-/* Parse a decimal port (1-5 digits) from s[0..n); -1 when not one. */
-static long port_num(const char *s, size_t n) {
-        long v = 0;
-        if (n == 0 || n > 5)
-                return -1;
-        for (size_t i = 0; i < n; i++) {
-                if (s[i] < '0' || s[i] > '9')
-                        return -1;
-                v = v * 10 + (s[i] - '0');
-        }
-        return v;
-}
-
 /* Bit 0: the word covers 22/tcp; bit 1: 23/tcp. */
 static unsigned ports_in(const char *w, size_t len) {
-        const char *slash = memchr(w, '/', len), *colon, *dash, *p;
-        size_t n = slash ? (size_t)(slash - w) : len;
-        long lo, hi;
-        unsigned r = 0;
+        unsigned lo, hi;
 
-        if (slash && strcasecmp(slash + 1, "tcp") != 0)
+        if (!hull_lint_tcp_ports(w, len, &lo, &hi))
                 return 0;
-        /* the container port is after the last ':' */
-        colon = NULL;
-        for (p = w; p < w + n; p++)
-                if (*p == ':')
-                        colon = p;
-        if (colon) {
-                n -= (size_t)(colon + 1 - w);
-                w = colon + 1;
-        }
-        dash = memchr(w, '-', n);
-        if (dash) {
-                lo = port_num(w, (size_t)(dash - w));
-                hi = port_num(dash + 1, n - (size_t)(dash + 1 - w));
-        } else {
-                lo = hi = port_num(w, n);
-        }
-        if (lo < 0 || hi < 0)
-                return 0;
-        if (lo <= 22 && 22 <= hi)
-                r |= 1;
-        if (lo <= 23 && 23 <= hi)
-                r |= 2;
-        return r;
+        return (lo <= 22 && 22 <= hi ? 1u : 0) | (lo <= 23 && 23 <= hi ? 2u : 0);
 }
 
 static void check_expose(struct hull_lint_ctx *c, const struct hull_df_instr *in) {

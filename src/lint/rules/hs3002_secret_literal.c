@@ -14,11 +14,10 @@
  * are not reported here; tokens elsewhere in those are.
  * One finding per secret per file: the same token met again (an ENV copying
  * an ARG, a command substitution inside a command) is reported once, where it
- * first appears; at most SEEN_MAX findings per file.  Values and spans on
+ * first appears; at most HULL_LINT_SEEN_MAX findings per file.  Values and spans on
  * the secret allow-list are skipped.
  * HS3001 may report the same ENV/ARG by its name: the two rules look at
  * different things and both fire. */
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -26,28 +25,6 @@
 #include "lint/engine.h"
 #include "lint/rules/common.h"
 #include "lint/secretish.h"
-
-#define SEEN_MAX 1024 /* findings per file at most */
-
-struct seen {
-        uint64_t h[SEEN_MAX];
-        size_t n;
-};
-
-/* Whether the secret is new (remembers it).  Once SEEN_MAX are remembered,
- * nothing is new any more: the file has findings enough. */
-static bool seen_add(struct seen *s, const char *p, size_t n) {
-        uint64_t h = 14695981039346656037ull;
-        for (size_t i = 0; i < n; i++)
-                h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
-        for (size_t i = 0; i < s->n; i++)
-                if (s->h[i] == h)
-                        return false;
-        if (s->n == SEEN_MAX)
-                return false;
-        s->h[s->n++] = h;
-        return true;
-}
 
 enum where {
         AT_POS,   /* one position for the whole text */
@@ -76,15 +53,6 @@ static bool hs3005_covers(const struct hull_secretish_hit *h, const char *text, 
                text[off + h->len] == '@';
 }
 
-static bool allowed_span(struct hull_lint_ctx *c, const char *s, size_t n) {
-        char buf[1024];
-        if (n >= sizeof(buf))
-                return false;
-        memcpy(buf, s, n);
-        buf[n] = '\0';
-        return hull_lint_secret_allowed(c, buf);
-}
-
 static struct hull_pos hit_pos(const struct site *st, const char *text, size_t off) {
         struct hull_pos p = st->pos;
         if (st->where == AT_SHELL) {
@@ -99,7 +67,7 @@ static struct hull_pos hit_pos(const struct site *st, const char *text, size_t o
         return p;
 }
 
-static void scan(struct hull_lint_ctx *c, struct seen *seen, const struct site *st,
+static void scan(struct hull_lint_ctx *c, struct hull_lint_seen *seen, const struct site *st,
                  const char *text, size_t n) {
         struct hull_secretish_hit h;
         size_t from = 0;
@@ -113,7 +81,8 @@ static void scan(struct hull_lint_ctx *c, struct seen *seen, const struct site *
 
                 from = off + h.len;
                 if (off < st->skip || (st->cmd_urls && hs3005_covers(&h, text, n, off)) ||
-                    allowed_span(c, p, h.len) || !seen_add(seen, p, h.len))
+                    hull_lint_config_allowed(c->cfg, p, h.len) ||
+                    !hull_lint_seen_add(seen, p, h.len))
                         continue;
                 if (h.mask)
                         hull_lint_mask(p, h.len, mask, sizeof(mask));
@@ -124,8 +93,8 @@ static void scan(struct hull_lint_ctx *c, struct seen *seen, const struct site *
         }
 }
 
-static void scan_kv(struct hull_lint_ctx *c, struct seen *seen, const struct hull_df_instr *in,
-                    const char *kind, const struct hull_df_kv *kv) {
+static void scan_kv(struct hull_lint_ctx *c, struct hull_lint_seen *seen,
+                    const struct hull_df_instr *in, const char *kind, const struct hull_df_kv *kv) {
         const char *key = kv->key_x ? kv->key_x : kv->key.s;
         const char *v = kv->value_x ? kv->value_x : kv->value.s;
         size_t n = kv->value_x ? kv->value_x_len : kv->value.len, kl = strlen(key);
@@ -148,8 +117,9 @@ static void scan_kv(struct hull_lint_ctx *c, struct seen *seen, const struct hul
         }
 }
 
-static void scan_values(struct hull_lint_ctx *c, struct seen *seen, const struct hull_df_instr *in,
-                        const struct hull_df_node *n, const char *what, bool cmd_urls) {
+static void scan_values(struct hull_lint_ctx *c, struct hull_lint_seen *seen,
+                        const struct hull_df_instr *in, const struct hull_df_node *n,
+                        const char *what, bool cmd_urls) {
         for (size_t j = 0; j < n->nvalues; j++) {
                 struct site st = {.in = in,
                                   .what = what,
@@ -160,7 +130,7 @@ static void scan_values(struct hull_lint_ctx *c, struct seen *seen, const struct
         }
 }
 
-static void scan_heredocs(struct hull_lint_ctx *c, struct seen *seen,
+static void scan_heredocs(struct hull_lint_ctx *c, struct hull_lint_seen *seen,
                           const struct hull_df_instr *in, const struct hull_df_node *n,
                           const char *what) {
         for (size_t j = 0; j < n->nheredocs; j++) {
@@ -182,7 +152,7 @@ static bool is_heredoc_body(const struct hull_df_node *n, const char *src, size_
 }
 
 static void check(struct hull_lint_ctx *c) {
-        struct seen seen = {.n = 0};
+        struct hull_lint_seen seen = {.n = 0};
 
         for (size_t i = 0; i < c->m->ninstrs; i++) {
                 const struct hull_df_instr *in = &c->m->instrs[i];

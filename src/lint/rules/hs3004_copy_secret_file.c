@@ -26,31 +26,9 @@
 #include <fnmatch.h>
 #include <string.h>
 
+#include "basic/str.h"
 #include "lint/engine.h"
 #include "lint/rules/common.h"
-
-static bool ends_with(const char *s, const char *suffix) {
-        size_t n = strlen(s), l = strlen(suffix);
-        return n >= l && strcmp(s + n - l, suffix) == 0;
-}
-
-static bool starts_with(const char *s, const char *prefix) {
-        return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
-/* One of words is a word of s (words split at - _ . / and space). */
-static bool has_word(const char *s, const char *const words[]) {
-        for (const char *p = s; *p;) {
-                size_t l = strcspn(p, "-_./ ");
-                for (size_t i = 0; words[i]; i++)
-                        if (l == strlen(words[i]) && strncmp(p, words[i], l) == 0)
-                                return true;
-                p += l;
-                if (*p)
-                        p++;
-        }
-        return false;
-}
 
 static bool has_sub(const char *s, const char *const subs[]) {
         for (size_t i = 0; subs[i]; i++)
@@ -68,7 +46,7 @@ static bool glob_names(const char *base, const char *name) {
 static const char *in_sensitive_dir(const char *path, const char *base) {
         static const char *const ssh_ok[] = {"known_hosts", "authorized_keys", "authorized_keys2",
                                              "config",      "environment",     NULL};
-        bool pub = ends_with(base, ".pub");
+        bool pub = hull_endswith(base, ".pub");
 
         for (const char *p = path; *p;) {
                 size_t l = strcspn(p, "/");
@@ -87,7 +65,7 @@ static const char *in_sensitive_dir(const char *path, const char *base) {
                                 return "a kubeconfig";
                         break;
                 }
-                if (DIR_IS(".ssh") && !pub && !starts_with(base, "known_hosts")) {
+                if (DIR_IS(".ssh") && !pub && !hull_startswith(base, "known_hosts")) {
                         bool ok = false;
                         for (size_t i = 0; ssh_ok[i]; i++)
                                 ok = ok || strcmp(base, ssh_ok[i]) == 0;
@@ -112,9 +90,6 @@ static const char *in_sensitive_dir(const char *path, const char *base) {
  * or NULL.  dest is the lowercased destination. */
 static const char *sensitive(const char *path, const char *dest) {
         static const char *const ssh_keys[] = {"id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", NULL};
-        static const char *const env_ok[] = {".example", ".sample",   ".template",
-                                             ".dist",    ".defaults", ".default",
-                                             ".tmpl",    ".tpl",      NULL};
         static const struct {
                 const char *name, *what;
         } names[] = {
@@ -152,44 +127,40 @@ static const char *sensitive(const char *path, const char *dest) {
         base = base ? base + 1 : path;
         if ((what = in_sensitive_dir(path, base)))
                 return what;
-        if (!ends_with(base, ".pub"))
+        if (!hull_endswith(base, ".pub"))
                 for (size_t i = 0; ssh_keys[i]; i++)
-                        if (starts_with(base, ssh_keys[i]) || glob_names(base, ssh_keys[i]))
+                        if (hull_startswith(base, ssh_keys[i]) || glob_names(base, ssh_keys[i]))
                                 return "an SSH private key";
-        if (starts_with(base, ".env.")) {
-                for (size_t i = 0; env_ok[i]; i++)
-                        if (ends_with(base, env_ok[i]))
-                                return NULL;
-                return "a .env file";
-        }
+        if (hull_startswith(base, ".env."))
+                return hull_lint_env_template(base) ? NULL : "a .env file";
         for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
                 if (strcmp(base, names[i].name) == 0 || glob_names(base, names[i].name))
                         return names[i].what;
-        if (starts_with(base, "kubeconfig"))
+        if (hull_startswith(base, "kubeconfig"))
                 return "a kubeconfig";
-        if (ends_with(base, ".json")) {
-                if (ends_with(base, "credentials.json"))
+        if (hull_endswith(base, ".json")) {
+                if (hull_endswith(base, "credentials.json"))
                         return "a credentials file";
-                if (starts_with(base, "client_secret"))
+                if (hull_startswith(base, "client_secret"))
                         return "an OAuth client secret";
                 if (strstr(base, "service-account") || strstr(base, "service_account") ||
                     strstr(base, "serviceaccount"))
                         return "a service-account key";
         }
         for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
-                if (ends_with(base, exts[i].ext))
+                if (hull_endswith(base, exts[i].ext))
                         return exts[i].what;
-        if (ends_with(base, ".key")) {
-                if (has_word(base, key_public) || has_sub(base, key_public_sub) ||
-                    has_word(dest, key_public) || has_sub(dest, key_public_sub))
+        if (hull_endswith(base, ".key")) {
+                if (hull_lint_has_word(base, key_public) || has_sub(base, key_public_sub) ||
+                    hull_lint_has_word(dest, key_public) || has_sub(dest, key_public_sub))
                         return NULL;
                 return "a private key (.key)";
         }
-        if (ends_with(base, ".pem")) {
+        if (hull_endswith(base, ".pem")) {
                 if (has_sub(base, pem_key_sub))
                         return "a private key (.pem)";
-                if (has_word(path, pem_cert) || has_sub(path, pem_cert_sub) ||
-                    has_word(dest, pem_cert) || has_sub(dest, pem_cert_sub))
+                if (hull_lint_has_word(path, pem_cert) || has_sub(path, pem_cert_sub) ||
+                    hull_lint_has_word(dest, pem_cert) || has_sub(dest, pem_cert_sub))
                         return NULL;
                 return "a private key (.pem)";
         }
@@ -233,7 +204,7 @@ static void check_sources(struct hull_lint_ctx *c, const struct hull_df_instr *i
                 const char *what;
                 bool heredoc = false;
 
-                if (len[j] == 0 || strlen(src[j]) != len[j] || starts_with(src[j], "<<") ||
+                if (len[j] == 0 || strlen(src[j]) != len[j] || hull_startswith(src[j], "<<") ||
                     remote(src[j]))
                         continue;
                 for (size_t h = 0; h < n->nheredocs; h++)
@@ -267,7 +238,7 @@ static void check(struct hull_lint_ctx *c) {
                         bool from = false;
 
                         for (size_t f = 0; f < inner->nflags; f++)
-                                from = from || starts_with(inner->flags[f].s, "--from=");
+                                from = from || hull_startswith(inner->flags[f].s, "--from=");
                         if (from)
                                 continue;
                         for (size_t j = 0; j + 1 < inner->nvalues && ns < 64; j++, ns++) {

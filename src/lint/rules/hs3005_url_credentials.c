@@ -85,17 +85,9 @@ static bool token_like(const char *s, size_t n) {
 
 /* A literal secret worth reporting (not a variable, placeholder or allowed value). */
 static bool literal_secret(struct hull_lint_ctx *c, const char *s, size_t n) {
-        char buf[512];
         /* any $ is a reference (or a quoted literal $ we cannot tell apart) */
-        if (n == 0 || memchr(s, '$', n) || hull_secretish_placeholder(s, n))
-                return false;
-        if (n < sizeof(buf)) {
-                memcpy(buf, s, n);
-                buf[n] = '\0';
-                if (hull_lint_secret_allowed(c, buf))
-                        return false;
-        }
-        return true;
+        return n > 0 && !memchr(s, '$', n) && !hull_secretish_placeholder(s, n) &&
+               !hull_lint_config_allowed(c->cfg, s, n);
 }
 
 /* Find the next URL with credentials in s[*pos..n); advances *pos. */
