@@ -22,6 +22,7 @@
 #include "basic/arena.h"
 #include "basic/err.h"
 #include "basic/limits.h"
+#include "basic/str.h"
 #include "image/tar.h"
 
 #define BLOCK 512u
@@ -40,28 +41,7 @@ struct hull_archive {
 };
 
 const char *hull_archive_quote(char *buf, size_t size, const char *s) {
-        size_t o = 0;
-
-        if (!s)
-                return "(null)";
-        if (size < 8)
-                return "";
-        buf[o++] = '\'';
-        for (size_t i = 0; s[i]; i++) {
-                unsigned char c = (unsigned char)s[i];
-                if (o + 8 >= size || i >= 80) {
-                        memcpy(buf + o, "...", 3);
-                        o += 3;
-                        break;
-                }
-                if (c >= 0x20 && c < 0x7f && c != '\'' && c != '\\')
-                        buf[o++] = (char)c;
-                else
-                        o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
-        }
-        buf[o++] = '\'';
-        buf[o] = '\0';
-        return buf;
+        return hull_str_quote(buf, size, s, '\'');
 }
 
 /* ---- reading ---- */
@@ -550,28 +530,42 @@ static int walk(struct ctx *c) {
         return r;
 }
 
-int hull_archive_index(struct hull_archive **ret, hull_archive_pread_fn *fn, void *ud,
-                       uint64_t size, const char *name, struct hull_diag *d) {
-        struct hull_archive *a;
-        struct ctx c;
-        int r;
+/* A new, empty index of name over size bytes; NULL when memory is out. */
+static struct hull_archive *archive_new(const char *name, uint64_t size) {
+        struct hull_archive *a = new0(struct hull_archive, 1);
 
-        if (!(a = new0(struct hull_archive, 1)) || !(a->name = hull_strdup(name ? name : ""))) {
+        if (!a || !(a->name = hull_strdup(name ? name : ""))) {
                 hull_free(a);
-                return hull_diag_set(d, HULL_ENOMEM, name, 0, 0, "out of memory");
+                return NULL;
         }
         hull_arena_init(&a->arena, HULL_MAX_ARCHIVE_INDEX_BYTES);
-        a->pread = fn;
-        a->ud = ud;
         a->fd = -1;
         a->size = size;
-        c = (struct ctx){a, d};
-        if ((r = walk(&c)) != HULL_OK) {
+        return a;
+}
+
+/* Index a (its reader set): *ret on success, a freed on failure. */
+static int archive_walk(struct hull_archive **ret, struct hull_archive *a, struct hull_diag *d) {
+        struct ctx c = {a, d};
+        int r = walk(&c);
+
+        if (r != HULL_OK) {
                 hull_archive_free(a);
                 return r;
         }
         *ret = a;
         return HULL_OK;
+}
+
+int hull_archive_index(struct hull_archive **ret, hull_archive_pread_fn *fn, void *ud,
+                       uint64_t size, const char *name, struct hull_diag *d) {
+        struct hull_archive *a = archive_new(name, size);
+
+        if (!a)
+                return hull_diag_set(d, HULL_ENOMEM, name, 0, 0, "out of memory");
+        a->pread = fn;
+        a->ud = ud;
+        return archive_walk(ret, a, d);
 }
 
 static ssize_t fd_pread(void *ud, void *buf, size_t n, uint64_t offset) {
@@ -620,28 +614,15 @@ static ssize_t mem_pread(void *ud, void *buf, size_t n, uint64_t offset) {
 int hull_archive_index_memory(struct hull_archive **ret, const void *data, size_t len,
                               const char *name, struct hull_diag *d) {
         struct hull_archive *a;
-        struct ctx c;
-        int r;
 
         if (!data && len)
                 return hull_diag_set(d, HULL_EINVAL, name, 0, 0, "invalid memory archive");
-        if (!(a = new0(struct hull_archive, 1)) || !(a->name = hull_strdup(name ? name : ""))) {
-                hull_free(a);
+        if (!(a = archive_new(name, len)))
                 return hull_diag_set(d, HULL_ENOMEM, name, 0, 0, "out of memory");
-        }
-        hull_arena_init(&a->arena, HULL_MAX_ARCHIVE_INDEX_BYTES);
         a->pread = mem_pread;
         a->ud = a;
-        a->fd = -1;
         a->mem = data;
-        a->size = len;
-        c = (struct ctx){a, d};
-        if ((r = walk(&c)) != HULL_OK) {
-                hull_archive_free(a);
-                return r;
-        }
-        *ret = a;
-        return HULL_OK;
+        return archive_walk(ret, a, d);
 }
 
 struct hull_archive *hull_archive_free(struct hull_archive *a) {

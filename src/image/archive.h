@@ -128,8 +128,9 @@ int hull_archive_read(const struct hull_archive *a, const struct hull_archive_me
 struct hull_archive *hull_archive_free(struct hull_archive *a);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct hull_archive *, hull_archive_free)
 
-/* Quote untrusted s for a message into buf: printable ASCII kept, other
- * bytes as \xNN, cut after about 80 bytes; returns buf. */
+/* Quote untrusted s for a message into buf, in single quotes
+ * (hull_str_quote: printable ASCII kept, ' and \\ escaped by a backslash,
+ * other bytes as \xNN, cut after about 80 bytes); returns buf. */
 const char *hull_archive_quote(char *buf, size_t size, const char *s);
 
 /* ---- the image opener over an archive that is already indexed ---- */
