@@ -289,8 +289,13 @@ static int compute_facts(struct hull_audit_ctx *c, struct hull_arena *a,
         if (c->L) {
                 struct hull_layers_stats ls;
                 hull_layers_stats(c->L, &ls);
+                struct hull_layers_iter it;
+                hull_layers_stats(c->L, &ls);
                 f->final_bytes = ls.final_bytes;
-                f->final_files = ls.final_files;
+                /* regular files only: "34 files" should not count directories */
+                hull_layers_iter_init(&it, c->L, HULL_LAYERS_FINAL);
+                for (const struct hull_layers_node *nd; (nd = hull_layers_iter_next(&it));)
+                        f->final_files += hull_layers_node_type(nd) == HULL_ENTRY_FILE;
         }
         if (c->scan) {
                 struct hull_scan_stats ss;

@@ -47,7 +47,7 @@ struct hull_audit_facts {
         uint64_t final_bytes;        /* regular files in the final view */
         uint64_t tar_bytes;          /* uncompressed layer bytes */
         uint64_t blob_bytes;         /* compressed */
-        uint64_t final_files;
+        uint64_t final_files;        /* regular files in the final view */
         unsigned nlayers;
         const char *user;      /* Config.User as written; NULL = empty */
         bool runs_as_root;     /* user resolves to uid 0 (or is empty) */
