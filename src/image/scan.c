@@ -1,8 +1,9 @@
 /* scan.c - every layer of an image read once, in parallel, into the layered
  * file-system model (scan.h).
  *
- * Threads: nthreads workers take layer indices from an atomic counter and
- * run source -> filter -> tar walker on them; the calling thread ("the
+ * Threads: nthreads workers take layers largest blob first (so the big
+ * layers do not end up alone at the tail while other cores idle) and run
+ * source -> filter -> tar walker on them; the calling thread ("the
  * applier") feeds the model strictly in layer order.  They share one mutex,
  * taken per 256 KiB block of metadata, per note and per finished layer,
  * never per entry or per content block.
@@ -13,8 +14,10 @@
  * unfinished layer (the head) as they arrive, so a huge head layer never
  * piles up, and the blocks of later layers wait until their turn.  Workers
  * ahead of the head stop producing while more than MAX_BUFFERED bytes wait
- * (the head's worker never waits, so this cannot deadlock): memory is the
- * workers' pipelines plus the model plus at most MAX_BUFFERED of log.
+ * and the head is being read (the head's worker never waits, so this cannot
+ * deadlock; while the head is not started nobody waits, and a worker picking
+ * its next layer under that pressure takes the head): memory is the
+ * workers' pipelines plus the model plus about MAX_BUFFERED of log.
  *
  * Content goes from the tar walker's blocks (pointers into the filter's
  * output buffer) straight to the visitors; the capture copies what it keeps.
@@ -41,7 +44,9 @@
 #include "image/tar.h"
 
 #define LOG_BLOCK_BYTES (256u * 1024)
+#ifndef MAX_BUFFERED /* tests build with a small one to exercise the waiting */
 #define MAX_BUFFERED (256ull << 20) /* log bytes waiting for the applier */
+#endif
 #define MAX_THREADS 256u            /* workers, whatever opts->threads says */
 #define PROGRESS_NS 100000000ll     /* progress callback period */
 #define PROGRESS_BYTES (1u << 20)   /* workers publish read bytes in steps of this */
@@ -91,7 +96,7 @@ struct capture {
         size_t seq; /* order inside the layer: the last one wins */
 };
 
-enum job_state { JOB_PENDING, JOB_DONE, JOB_FAILED };
+enum job_state { JOB_PENDING, JOB_STARTED, JOB_DONE, JOB_FAILED };
 
 struct job {
         unsigned index;
@@ -145,7 +150,8 @@ struct run {
         int err;                /* mu: the first failure */
         struct hull_diag err_diag;
 
-        atomic_uint next_layer;
+        size_t *order;    /* job indices, largest blob first */
+        size_t next_pick; /* mu: position in order */
         atomic_bool stop;
         atomic_uint_fast64_t done_bytes;
         atomic_uint_fast64_t capture_bytes;
@@ -253,6 +259,7 @@ static int publish(struct run *R, struct job *j, bool final) {
                         pthread_cond_signal(&R->cv_main);
         }
         while (!final && j->index != R->head && R->buffered > MAX_BUFFERED &&
+               R->jobs[R->head].state != JOB_PENDING &&
                !atomic_load_explicit(&R->stop, memory_order_relaxed))
                 pthread_cond_wait(&R->cv_room, &R->mu);
         if (atomic_load_explicit(&R->stop, memory_order_relaxed))
@@ -573,18 +580,45 @@ static int scan_layer(struct worker *w, struct job *j) {
         return HULL_OK;
 }
 
+/* The next layer to read: the largest blob not started, or, while much log
+ * waits for an unstarted head, the head.  NULL when every layer is taken. */
+static struct job *take_job(struct run *R) {
+        struct job *j = NULL;
+
+        pthread_mutex_lock(&R->mu);
+        if (R->head < R->njobs && R->jobs[R->head].state == JOB_PENDING &&
+            R->buffered > MAX_BUFFERED / 2)
+                j = &R->jobs[R->head];
+        while (!j && R->next_pick < R->njobs) {
+                struct job *c = &R->jobs[R->order[R->next_pick++]];
+                if (c->state == JOB_PENDING)
+                        j = c;
+        }
+        if (j)
+                j->state = JOB_STARTED;
+        pthread_mutex_unlock(&R->mu);
+        return j;
+}
+
+static int cmp_blob_desc(const void *a, const void *b, void *ud) {
+        const struct hull_image *img = ud;
+        size_t x = *(const size_t *)a, y = *(const size_t *)b;
+        uint64_t sx = img->layers[x].size, sy = img->layers[y].size;
+        if (sx != sy)
+                return sx > sy ? -1 : 1;
+        return x < y ? -1 : x > y;
+}
+
 static void *worker_main(void *arg) {
         struct worker *w = arg;
         struct run *R = w->R;
 
         while (!stopping(R)) {
-                unsigned i = atomic_fetch_add(&R->next_layer, 1);
-                struct job *j;
+                struct job *j = take_job(R);
                 int r;
 
-                if (i >= R->njobs)
+                if (!j)
                         break;
-                j = &R->jobs[i];
                 r = scan_layer(w, j);
                 if (r == HULL_OK)
                         r = publish(R, j, true);
@@ -893,9 +927,11 @@ int hull_scan_run(const struct hull_image *img, const struct hull_scan_opts *opt
         s->lstats = new0(struct hull_scan_layer_stats, R.njobs ? R.njobs : 1);
         s->notes = new0(char *, HULL_SCAN_MAX_NOTES);
         R.jobs = new0(struct job, R.njobs ? R.njobs : 1);
+        R.order = new (size_t, R.njobs ? R.njobs : 1);
         workers = new0(struct worker, nthreads ? nthreads : 1);
-        if (!s->lstats || !s->notes || !R.jobs || !workers) {
+        if (!s->lstats || !s->notes || !R.jobs || !R.order || !workers) {
                 hull_free(R.jobs);
+                hull_free(R.order);
                 hull_free(workers);
                 return hull_diag_set(d, HULL_ENOMEM, img->path, 0, 0, "out of memory");
         }
@@ -907,7 +943,9 @@ int hull_scan_run(const struct hull_image *img, const struct hull_scan_opts *opt
                 hull_diag_init(&j->diag);
                 job_prefix(j, &img->layers[i]);
         }
-        atomic_init(&R.next_layer, 0);
+        for (size_t i = 0; i < R.njobs; i++)
+                R.order[i] = i;
+        qsort_r(R.order, R.njobs, sizeof(*R.order), cmp_blob_desc, (void *)img);
         atomic_init(&R.stop, false);
         atomic_init(&R.done_bytes, 0);
         atomic_init(&R.capture_bytes, 0);
@@ -958,6 +996,7 @@ int hull_scan_run(const struct hull_image *img, const struct hull_scan_opts *opt
         for (size_t i = 0; i < R.njobs; i++)
                 job_release(&R.jobs[i]);
         hull_free(R.jobs);
+        hull_free(R.order);
         pthread_cond_destroy(&R.cv_main);
         pthread_cond_destroy(&R.cv_room);
         pthread_mutex_destroy(&R.mu);
