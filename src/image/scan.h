@@ -1,7 +1,7 @@
 /* scan.h - read every layer of an opened image once, in parallel, into the
  * layered file-system model, handing file contents to consumers on the way.
  *
- * Pipeline: nthreads workers take layers in order from a shared counter; each
+ * Pipeline: nthreads workers take layers, largest blob first; each
  * runs source -> filter (decompress, both digests) -> tar walker, records the
  * layer's entries (metadata only) in a per-layer buffer and streams the
  * content of regular files to the visitors and the capture.  When a layer's
