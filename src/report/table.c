@@ -135,9 +135,19 @@ static int write_table(struct hull_buf *b, const struct hull_findings *f,
                         HULL_TRY(put(b, x->fix));
                         HULL_TRY(hull_buf_puts(b, "\n"));
                 }
-                if (x->created_by && !x->image_field) {
-                        HULL_TRY(hull_buf_printf(b, "      from: layer %u: ", x->layer));
-                        HULL_TRY(put_created_by(b, x->created_by));
+                if (x->has_layer) {
+                        /* provenance: the layer (index, short diff_id) and, unless the
+                         * finding is about the history entry itself, its instruction */
+                        const char *dg = x->layer_digest ? strchr(x->layer_digest, ':') : NULL;
+                        HULL_TRY(hull_buf_printf(b, "      from: layer %u", x->layer));
+                        if (dg)
+                                HULL_TRY(hull_buf_printf(b, " (%.*s:%.12s)",
+                                                         (int)(dg - x->layer_digest),
+                                                         x->layer_digest, dg + 1));
+                        if (x->created_by && !x->image_field) {
+                                HULL_TRY(hull_buf_puts(b, ": "));
+                                HULL_TRY(put_created_by(b, x->created_by));
+                        }
                         HULL_TRY(hull_buf_puts(b, "\n"));
                 }
         }
