@@ -20,7 +20,7 @@ static const struct command commands[] = {
         {"lint", cmd_lint, "check Dockerfiles against the container-security checklist"},
         {"parse", cmd_parse, "parse Dockerfiles as BuildKit does; print the syntax tree"},
         {"rules", cmd_rules, "list the rules (Dockerfile lint and image audit)"},
-        {"version", cmd_version, "print the version"},
+        {"version", cmd_version, "print the version; compare package versions (dpkg, rpm, ...)"},
 };
 
 static void main_usage(FILE *f) {
@@ -41,20 +41,6 @@ static const struct command *find_command(const char *name) {
                 if (strcmp(commands[i].name, name) == 0)
                         return &commands[i];
         return NULL;
-}
-
-int cmd_version(int argc, const char **argv, struct hull_ctx *ctx) {
-        (void)ctx;
-        if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-                printf("usage: hullscan version\n");
-                return HULL_EXIT_OK;
-        }
-        if (argc > 1) {
-                hull_cli_error("'version' takes no arguments");
-                return HULL_EXIT_USAGE;
-        }
-        printf("hullscan %s\n", HULL_VERSION);
-        return HULL_EXIT_OK;
 }
 
 int cmd_help(int argc, const char **argv, struct hull_ctx *ctx) {
