@@ -18,6 +18,7 @@
  * still unconsumed in the input buffer. */
 #include "image/filter.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include <isa-l/igzip_lib.h>
@@ -30,6 +31,29 @@
 
 #define IN_SIZE (256u * 1024)
 #define OUT_SIZE (1024u * 1024)
+#define HASH_SLOTS 3u /* output buffers in flight with opts.async_out_digest */
+
+/* The output digest on its own thread (opts.async_out_digest): the inflater
+ * writes into a ring of HASH_SLOTS output buffers; each chunk handed out is
+ * queued for the hasher, which only reads it, and a buffer is written again
+ * only once the hasher is done with it and the caller has moved on (a chunk
+ * is valid until the next call, by contract). */
+struct hasher;
+static bool hasher_stop(struct hasher *h);
+static void hasher_free(struct hasher *h);
+
+struct hasher {
+        pthread_t tid;
+        pthread_mutex_t mu;
+        pthread_cond_t cv;
+        unsigned char *buf[HASH_SLOTS];
+        size_t len[HASH_SLOTS];
+        unsigned head, count; /* mu: the queue of chunks to hash */
+        unsigned cur;         /* the slot being written (filter side only) */
+        bool quit;            /* mu */
+        bool failed;          /* mu: a digest update failed */
+        EVP_MD_CTX *md;
+};
 
 struct hull_filter {
         struct hull_source *src;
@@ -56,6 +80,7 @@ struct hull_filter {
         bool gz_hdr_done;
         ZSTD_DCtx *zstd;
         EVP_MD_CTX *sha_in, *sha_out; /* NULL when that side is not wanted */
+        struct hasher *hasher;        /* sha_out on its own thread; NULL otherwise */
         bool hash_in;                 /* feed sha_in: until detection, then if wanted */
         uint8_t dig_in[32], dig_out[32];
         char warning[256];
@@ -142,10 +167,19 @@ static void finish(struct hull_filter *f) {
         f->st.eof = true;
         if (f->hash_in)
                 (void)EVP_DigestFinal_ex(f->sha_in, f->dig_in, NULL);
+        bool out_ok = true;
+        if (f->hasher) {
+                out_ok = hasher_stop(f->hasher);
+                hasher_free(f->hasher);
+                f->hasher = NULL;
+                f->out = NULL; /* was a hasher slot; nothing is handed out at the end */
+        }
         if (f->st.kind == HULL_FILTER_NONE)
                 memcpy(f->dig_out, f->dig_in, sizeof(f->dig_out));
-        else if (f->sha_out)
+        else if (f->sha_out && out_ok)
                 (void)EVP_DigestFinal_ex(f->sha_out, f->dig_out, NULL);
+        else if (f->sha_out) /* an update failed: an all-zero digest never matches */
+                memset(f->dig_out, 0, sizeof(f->dig_out));
         if (f->trailing_garbage) {
                 char w[160];
                 snprintf(w, sizeof(w),
@@ -179,9 +213,101 @@ static int produced(struct hull_filter *f, const unsigned char *p, size_t n) {
                         return fail(f, HULL_ELIMIT, consumed(f), msg);
                 }
         }
-        if (f->sha_out && f->st.kind != HULL_FILTER_NONE && !EVP_DigestUpdate(f->sha_out, p, n))
+        if (f->hasher) {
+                struct hasher *h = f->hasher;
+                pthread_mutex_lock(&h->mu);
+                h->len[h->cur] = n;
+                h->count++;
+                pthread_cond_broadcast(&h->cv);
+                pthread_mutex_unlock(&h->mu);
+                h->cur = (h->cur + 1) % HASH_SLOTS;
+        } else if (f->sha_out && f->st.kind != HULL_FILTER_NONE &&
+                   !EVP_DigestUpdate(f->sha_out, p, n)) {
                 return fail(f, HULL_EINTERNAL, consumed(f), "sha-256 update failed");
+        }
         f->st.out_bytes = total;
+        return HULL_OK;
+}
+
+static void *hasher_main(void *arg) {
+        struct hasher *h = arg;
+
+        pthread_mutex_lock(&h->mu);
+        for (;;) {
+                while (h->count == 0 && !h->quit)
+                        pthread_cond_wait(&h->cv, &h->mu);
+                if (h->count == 0)
+                        break; /* quit, and nothing left */
+                unsigned slot = h->head;
+                size_t n = h->len[slot];
+                pthread_mutex_unlock(&h->mu);
+                bool ok = EVP_DigestUpdate(h->md, h->buf[slot], n);
+                pthread_mutex_lock(&h->mu);
+                h->failed = h->failed || !ok;
+                h->head = (h->head + 1) % HASH_SLOTS;
+                h->count--;
+                pthread_cond_broadcast(&h->cv);
+        }
+        pthread_mutex_unlock(&h->mu);
+        return NULL;
+}
+
+/* The next output buffer: wait until the hasher is done with it. */
+static void out_acquire(struct hull_filter *f) {
+        struct hasher *h = f->hasher;
+        if (!h)
+                return;
+        pthread_mutex_lock(&h->mu);
+        while (h->count == HASH_SLOTS)
+                pthread_cond_wait(&h->cv, &h->mu);
+        pthread_mutex_unlock(&h->mu);
+        f->out = h->buf[h->cur];
+}
+
+/* Stop the hasher after it has hashed everything queued.  Returns false
+ * when a digest update failed. */
+static bool hasher_stop(struct hasher *h) {
+        bool ok;
+        pthread_mutex_lock(&h->mu);
+        h->quit = true;
+        pthread_cond_broadcast(&h->cv);
+        pthread_mutex_unlock(&h->mu);
+        pthread_join(h->tid, NULL);
+        ok = !h->failed;
+        return ok;
+}
+
+static void hasher_free(struct hasher *h) {
+        if (!h)
+                return;
+        for (unsigned i = 0; i < HASH_SLOTS; i++)
+                hull_free(h->buf[i]);
+        pthread_cond_destroy(&h->cv);
+        pthread_mutex_destroy(&h->mu);
+        hull_free(h);
+}
+
+/* Start the hasher for a compressed stream; on any failure the digest stays
+ * inline (returns HULL_OK) unless memory ran out. */
+static int hasher_start(struct hull_filter *f) {
+        struct hasher *h = hull_calloc(1, sizeof(*h));
+        if (!h)
+                return HULL_ENOMEM;
+        for (unsigned i = 0; i < HASH_SLOTS; i++)
+                if (!(h->buf[i] = hull_malloc(OUT_SIZE))) {
+                        for (unsigned k = 0; k < i; k++)
+                                hull_free(h->buf[k]);
+                        hull_free(h);
+                        return HULL_ENOMEM;
+                }
+        h->md = f->sha_out;
+        pthread_mutex_init(&h->mu, NULL);
+        pthread_cond_init(&h->cv, NULL);
+        if (pthread_create(&h->tid, NULL, hasher_main, h) != 0) {
+                hasher_free(h);
+                return HULL_OK;
+        }
+        f->hasher = h;
         return HULL_OK;
 }
 
@@ -223,9 +349,15 @@ static int detect(struct hull_filter *f) {
         }
         if (k == HULL_FILTER_NONE)
                 return HULL_OK;
-        f->out = hull_malloc(OUT_SIZE);
-        if (!f->out)
-                return fail(f, HULL_ENOMEM, 0, "out of memory");
+        if (f->sha_out && f->opts.async_out_digest) {
+                if (hasher_start(f) != HULL_OK)
+                        return fail(f, HULL_ENOMEM, 0, "out of memory");
+        }
+        if (!f->hasher) {
+                f->out = hull_malloc(OUT_SIZE);
+                if (!f->out)
+                        return fail(f, HULL_ENOMEM, 0, "out of memory");
+        }
         if (k == HULL_FILTER_GZIP) {
                 f->inflate = hull_calloc(1, sizeof(*f->inflate));
                 if (!f->inflate)
@@ -294,6 +426,7 @@ static int next_gzip(struct hull_filter *f, const void **ret_buf, size_t *ret_n)
         struct inflate_state *s = f->inflate;
         char msg[256];
 
+        out_acquire(f);
         s->next_out = f->out;
         s->avail_out = OUT_SIZE;
         while (s->avail_out > 0 && !f->trailing) {
@@ -393,6 +526,7 @@ static int next_gzip(struct hull_filter *f, const void **ret_buf, size_t *ret_n)
 /* --- zstd ---------------------------------------------------------------- */
 
 static int next_zstd(struct hull_filter *f, const void **ret_buf, size_t *ret_n) {
+        out_acquire(f);
         ZSTD_outBuffer out = {f->out, OUT_SIZE, 0};
         char msg[256];
 
@@ -581,10 +715,9 @@ void hull_filter_digest_string(const uint8_t digest[32], char ret[72]) {
 
 int hull_filter_check_digest(struct hull_filter *f, enum hull_filter_digest which,
                              const char *expected) {
-        const char *side =
-                which == HULL_FILTER_DIGEST_OUT   ? "uncompressed layer (diff_id)"
-                : f->st.kind == HULL_FILTER_NONE ? "blob"
-                                                 : "compressed blob";
+        const char *side = which == HULL_FILTER_DIGEST_OUT  ? "uncompressed layer (diff_id)"
+                           : f->st.kind == HULL_FILTER_NONE ? "blob"
+                                                            : "compressed blob";
         const char *name = hull_source_name(f->src);
         const char *colon = strchr(expected, ':');
         uint8_t dig[32];
@@ -629,6 +762,11 @@ const char *hull_filter_last_warning(const struct hull_filter *f) {
 struct hull_filter *hull_filter_free(struct hull_filter *f) {
         if (!f)
                 return NULL;
+        if (f->hasher) { /* stopped early (error, or the caller gave up) */
+                (void)hasher_stop(f->hasher);
+                hasher_free(f->hasher);
+                f->out = NULL; /* a hasher slot, freed above */
+        }
         hull_source_free(f->src);
         EVP_MD_CTX_free(f->sha_in);
         EVP_MD_CTX_free(f->sha_out);

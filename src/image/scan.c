@@ -526,6 +526,7 @@ static int scan_layer(struct worker *w, struct job *j) {
                 .media_type = layer->media_type,
                 .no_in_digest = !layer->digest || R->opts.skip_verify,
                 .no_out_digest = R->opts.skip_verify,
+                .async_out_digest = true,
         };
         const struct hull_filter_stats *fs;
         void *warn_ud[2] = {R, j};
