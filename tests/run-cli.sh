@@ -3,7 +3,8 @@
 #
 # A case is tests/cli/<cmd>/<case>.args (one argument per line; @DATA@ is
 # replaced by tests/data, @SHARED@ by the shared corpora dir, @IMAGES@ by a
-# directory of test images built by build_images below) with beside it
+# directory of test images built by build_images below, @TMP@ by a scratch
+# directory shared by the cases of one run, in name order) with beside it
 #   <case>.stdout  expected standard output   (absent = must be empty)
 #   <case>.stderr  expected standard error    (absent = must be empty)
 #   <case>.exit    expected exit code         (absent = 0)
@@ -26,7 +27,7 @@ while [ $# -gt 0 ]; do
     *) prefixes+=("$1"); shift;;
   esac
 done
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT; mkdir "$tmp/scratch"
 
 # The images of the `hullscan image` cases, built by the fixture builder
 # from committed specs (deterministic: the same spec gives the same bytes),
@@ -73,12 +74,13 @@ for a in "${cases[@]}"; do
   while IFS= read -r line || [ -n "$line" ]; do
     line=${line//@DATA@/tests/data}
     line=${line//@IMAGES@/$tmp/images}
+    line=${line//@TMP@/$tmp/scratch}
     args+=("$line")
   done <"$a"
   stdin=/dev/null; [ -f "$base.stdin" ] && stdin=$base.stdin
   "$hullscan" "${args[@]}" <"$stdin" >"$tmp/out" 2>"$tmp/err"; rc=$?
   # the checkout's absolute path (SARIF's %SRCROOT%) varies between clones
-  sed -i "s|$tmp/images|@IMAGES@|g; s|$PWD|@PWD@|g" "$tmp/out" "$tmp/err"
+  sed -i "s|$tmp/images|@IMAGES@|g; s|$tmp/scratch|@TMP@|g; s|$PWD|@PWD@|g" "$tmp/out" "$tmp/err"
   if [ $update -eq 1 ]; then
     if [ -s "$tmp/out" ]; then cp "$tmp/out" "$base.stdout"; else rm -f "$base.stdout"; fi
     if [ -s "$tmp/err" ]; then cp "$tmp/err" "$base.stderr"; else rm -f "$base.stderr"; fi

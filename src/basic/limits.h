@@ -60,6 +60,28 @@
 #define HULL_MAX_ZSTD_WINDOW_LOG 27u             /* zstd window, 128 MiB: libzstd's own streaming default */
 #define HULL_MAX_LAYER_ENTRIES 10000000u         /* tar entries per layer, skipped ones included */
 
+/* OSV vulnerability records (src/vuln/osv.c) and their import into the
+ * database (src/vuln/db.c).  A record is one JSON document: bounded in
+ * bytes, in values (jansson spends tens of bytes per value) and in depth
+ * (the schema nests five levels; the free-form *_specific objects get the
+ * rest).  An id (and each alias or related id) is short.  An import walks
+ * directories to DIR_DEPTH without following symbolic links to directories
+ * and reads at most IMPORT_FILES files and archive entries.  A zip archive
+ * holds at most ZIP_ENTRIES entries and inflates to at most
+ * ZIP_INFLATED_BYTES in all, and never past ZIP_RATIO times its size (after
+ * HULL_DECOMPRESSION_RATIO_GRACE; OSV's JSON deflates 5 to 20 times, and
+ * deflate itself reaches 1032): a zip bomb stops at one of these.  An
+ * entry larger than RECORD_BYTES is a skipped record. */
+#define HULL_MAX_OSV_RECORD_BYTES (8u * 1024 * 1024)
+#define HULL_MAX_OSV_JSON_VALUES 500000u
+#define HULL_MAX_OSV_JSON_DEPTH 32u
+#define HULL_MAX_OSV_ID_BYTES 256u
+#define HULL_MAX_OSV_DIR_DEPTH 32u
+#define HULL_MAX_OSV_IMPORT_FILES 10000000u
+#define HULL_MAX_OSV_ZIP_ENTRIES 2000000u
+#define HULL_MAX_OSV_ZIP_INFLATED_BYTES (16ull << 30)
+#define HULL_MAX_OSV_ZIP_RATIO 100u
+
 /* Generic */
 #define HULL_MAX_JSON_DEPTH 64u
 #define HULL_MAX_PATH_BYTES 4096u

@@ -85,6 +85,7 @@ int hull_cli_report_emit(struct hull_cli_report *r, struct hull_findings *all,
 int hull_cli_load_settings(struct hull_lint_settings *set, const char *config_path,
                            const char *start, const struct hull_strlist *ignores);
 
+int cmd_db(int argc, const char **argv, struct hull_ctx *ctx);
 int cmd_help(int argc, const char **argv, struct hull_ctx *ctx);
 int cmd_image(int argc, const char **argv, struct hull_ctx *ctx);
 int cmd_lint(int argc, const char **argv, struct hull_ctx *ctx);

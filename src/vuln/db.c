@@ -1,0 +1,1622 @@
+/* db.c - the embedded OSV database (see db.h).
+ *
+ * Import path: a file or zip entry is read whole into a reusable buffer
+ * (bounded by HULL_MAX_OSV_RECORD_BYTES), parsed by osv.c into a per-record
+ * arena, and written with prepared statements inside one transaction on a
+ * private copy of the database (PATH.tmp-PID, journal off: a failed import
+ * throws the copy away, so SQLite's own rollback is not needed).  The raw
+ * record is kept as a zstd frame: the corpus' pretty-printed JSON shrinks
+ * about fourfold (bench/osv_import.sh measures it).
+ *
+ * Zip archives go to libarchive's seekable zip reader, which trusts the
+ * central directory: before it runs, the end-of-central-directory record is
+ * read here and its entry count checked, since libarchive keeps one node
+ * per entry in memory.  Inflated bytes are counted as they are read, for
+ * each entry and for the archive (zip bombs, overlapping entries). */
+#include "vuln/db.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "basic/buf.h"
+#include "basic/err.h"
+#include "basic/limits.h"
+#include "basic/str.h"
+#include "vuln/osv.h"
+
+#define ZSTD_LEVEL 3
+#define RAW_PLAIN 0
+#define RAW_ZSTD 1
+
+static const char *qs(char *buf, size_t size, const char *s) {
+        return hull_str_quote(buf, size, s, '\'');
+}
+
+/* ---- names ---- */
+
+size_t hull_vuln_name_normalize(const char *ecosystem, const char *name, size_t n, char *buf) {
+        size_t o = 0;
+
+        if (strcmp(ecosystem, "PyPI") != 0) {
+                memcpy(buf, name, n);
+                buf[n] = '\0';
+                return n;
+        }
+        for (size_t i = 0; i < n; i++) {
+                char c = name[i];
+                if (c == '-' || c == '_' || c == '.') {
+                        if (o == 0 || buf[o - 1] != '-')
+                                buf[o++] = '-';
+                        continue;
+                }
+                buf[o++] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+        }
+        buf[o] = '\0';
+        return o;
+}
+
+void hull_vuln_ecosystem_split(const char *ecosystem, size_t *ret_base_len,
+                               const char **ret_release) {
+        const char *colon = strchr(ecosystem, ':');
+
+        *ret_base_len = colon ? (size_t)(colon - ecosystem) : strlen(ecosystem);
+        *ret_release = colon ? colon + 1 : NULL;
+}
+
+/* ---- compact ranges ---- */
+
+static int put_item(struct hull_buf *b, enum hull_vuln_tag tag, const char *s) {
+        size_t n = s ? strlen(s) : 0;
+        unsigned char hdr[11];
+        size_t h = 0;
+
+        hdr[h++] = (unsigned char)tag;
+        do {
+                unsigned char byte = n & 0x7f;
+                n >>= 7;
+                hdr[h++] = byte | (n ? 0x80 : 0);
+        } while (n);
+        HULL_TRY(hull_buf_put(b, hdr, h));
+        if (s)
+                HULL_TRY(hull_buf_put(b, s, strlen(s)));
+        return hull_buf_putc(b, '\0');
+}
+
+static int encode_ranges(struct hull_buf *b, const struct hull_osv_affected *a) {
+        static const enum hull_vuln_tag range_tag[] = {
+                [HULL_OSV_RANGE_ECOSYSTEM] = HULL_VULN_TAG_RANGE_ECOSYSTEM,
+                [HULL_OSV_RANGE_SEMVER] = HULL_VULN_TAG_RANGE_SEMVER,
+                [HULL_OSV_RANGE_GIT] = HULL_VULN_TAG_RANGE_GIT,
+        };
+        static const enum hull_vuln_tag event_tag[] = {
+                [HULL_OSV_EVENT_INTRODUCED] = HULL_VULN_TAG_INTRODUCED,
+                [HULL_OSV_EVENT_FIXED] = HULL_VULN_TAG_FIXED,
+                [HULL_OSV_EVENT_LAST_AFFECTED] = HULL_VULN_TAG_LAST_AFFECTED,
+                [HULL_OSV_EVENT_LIMIT] = HULL_VULN_TAG_LIMIT,
+        };
+
+        hull_buf_reset(b);
+        for (size_t i = 0; i < a->n_ranges; i++) {
+                const struct hull_osv_range *r = &a->ranges[i];
+                HULL_TRY(put_item(b, range_tag[r->type], NULL));
+                if (r->type == HULL_OSV_RANGE_GIT)
+                        continue;
+                for (size_t k = 0; k < r->n_events; k++)
+                        HULL_TRY(put_item(b, event_tag[r->events[k].kind], r->events[k].version));
+        }
+        for (size_t i = 0; i < a->n_versions; i++)
+                HULL_TRY(put_item(b, HULL_VULN_TAG_VERSION, a->versions[i]));
+        return HULL_OK;
+}
+
+void hull_vuln_ranges_init(struct hull_vuln_ranges_iter *it, const void *blob, size_t len) {
+        it->p = blob;
+        it->end = it->p ? it->p + len : NULL;
+}
+
+int hull_vuln_ranges_next(struct hull_vuln_ranges_iter *it, struct hull_vuln_ranges_item *ret) {
+        const unsigned char *p = it->p;
+        size_t n = 0;
+        unsigned shift = 0;
+
+        if (!p || p == it->end)
+                return 0;
+        switch (*p) {
+        case HULL_VULN_TAG_RANGE_ECOSYSTEM:
+        case HULL_VULN_TAG_RANGE_SEMVER:
+        case HULL_VULN_TAG_RANGE_GIT:
+        case HULL_VULN_TAG_INTRODUCED:
+        case HULL_VULN_TAG_FIXED:
+        case HULL_VULN_TAG_LAST_AFFECTED:
+        case HULL_VULN_TAG_LIMIT:
+        case HULL_VULN_TAG_VERSION: break;
+        default: return -1;
+        }
+        ret->tag = (enum hull_vuln_tag) * p++;
+        for (;;) {
+                if (p == it->end || shift > 28)
+                        return -1;
+                n |= (size_t)(*p & 0x7f) << shift;
+                shift += 7;
+                if (!(*p++ & 0x80))
+                        break;
+        }
+        if ((size_t)(it->end - p) < n + 1 || p[n] != '\0')
+                return -1;
+        ret->value = (const char *)p;
+        ret->len = n;
+        it->p = p + n + 1;
+        return 1;
+}
+
+/* ---- SQLite glue ---- */
+
+/* Fill d from a SQLite failure; returns the hull_err. */
+static int db_fail(sqlite3 *db, int rc, const char *path, struct hull_diag *d, const char *what) {
+        const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+        char b[600];
+        int code;
+
+        switch (rc & 0xff) {
+        case SQLITE_NOMEM: code = HULL_ENOMEM; break;
+        case SQLITE_NOTADB:
+                /* maybe a wrong --db: say what it is, suggest nothing drastic */
+                return hull_diag_set(d, HULL_ECORRUPT, path, 0, 0,
+                                     "%s is not a hullscan OSV database (%s)",
+                                     qs(b, sizeof(b), path), msg);
+        case SQLITE_CORRUPT:
+                return hull_diag_set(d, HULL_ECORRUPT, path, 0, 0,
+                                     "database %s is damaged (%s: %s): remove it and import again",
+                                     qs(b, sizeof(b), path), what, msg);
+        case SQLITE_FULL:
+        case SQLITE_IOERR:
+        case SQLITE_CANTOPEN:
+        case SQLITE_READONLY:
+        case SQLITE_PERM:
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED: code = HULL_EIO; break;
+        default: code = HULL_EDB; break;
+        }
+        return hull_diag_set(d, code, path, 0, 0, "database %s: %s: %s", qs(b, sizeof(b), path),
+                             what, msg);
+}
+
+static void stmt_finalizep(sqlite3_stmt **s) {
+        sqlite3_finalize(*s);
+}
+
+static int exec(sqlite3 *db, const char *sql, const char *path, struct hull_diag *d) {
+        int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+        return rc == SQLITE_OK ? HULL_OK : db_fail(db, rc, path, d, "cannot run a statement");
+}
+
+static const char *col_text(sqlite3_stmt *s, int i) {
+        return (const char *)sqlite3_column_text(s, i);
+}
+
+static char *arena_col(struct hull_arena *a, sqlite3_stmt *s, int i, bool *oom) {
+        const char *t = col_text(s, i);
+        char *r;
+
+        if (!t)
+                return NULL;
+        r = hull_arena_strndup(a, t, (size_t)sqlite3_column_bytes(s, i));
+        if (!r)
+                *oom = true;
+        return r;
+}
+
+static const char schema_sql[] =
+        "CREATE TABLE meta(key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;\n"
+        "CREATE TABLE imports(time INTEGER NOT NULL, source TEXT NOT NULL,\n"
+        "  files INTEGER NOT NULL, records INTEGER NOT NULL, added INTEGER NOT NULL,\n"
+        "  updated INTEGER NOT NULL, unchanged INTEGER NOT NULL, withdrawn INTEGER NOT NULL,\n"
+        "  skipped INTEGER NOT NULL, ignored INTEGER NOT NULL);\n"
+        "CREATE TABLE records(rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,\n"
+        "  modified TEXT NOT NULL, published TEXT, withdrawn TEXT, summary TEXT, details TEXT,\n"
+        "  severity_label TEXT);\n"
+        "CREATE TABLE raw(rid INTEGER PRIMARY KEY, format INTEGER NOT NULL, data BLOB NOT NULL);\n"
+        "CREATE TABLE aliases(rid INTEGER NOT NULL, idx INTEGER NOT NULL, alias TEXT NOT NULL,\n"
+        "  PRIMARY KEY(rid, idx)) WITHOUT ROWID;\n"
+        "CREATE INDEX aliases_alias ON aliases(alias);\n"
+        "CREATE TABLE related(rid INTEGER NOT NULL, idx INTEGER NOT NULL, kind INTEGER NOT NULL,\n"
+        "  id TEXT NOT NULL, PRIMARY KEY(rid, idx)) WITHOUT ROWID;\n"
+        "CREATE TABLE refs(rid INTEGER NOT NULL, idx INTEGER NOT NULL, type TEXT NOT NULL,\n"
+        "  url TEXT NOT NULL, PRIMARY KEY(rid, idx)) WITHOUT ROWID;\n"
+        "CREATE TABLE severities(rid INTEGER NOT NULL, idx INTEGER NOT NULL, affected INTEGER,\n"
+        "  type TEXT NOT NULL, score TEXT NOT NULL, PRIMARY KEY(rid, idx)) WITHOUT ROWID;\n"
+        "CREATE TABLE affected(rid INTEGER NOT NULL, idx INTEGER NOT NULL,\n"
+        "  ecosystem TEXT NOT NULL, eco_release TEXT, name TEXT NOT NULL, purl TEXT,\n"
+        "  urgency TEXT, ranges BLOB NOT NULL, PRIMARY KEY(rid, idx)) WITHOUT ROWID;\n"
+        "CREATE INDEX affected_pkg ON affected(ecosystem, name);\n";
+
+/* What the file at path holds, checked against our schema. */
+enum db_state { DB_EMPTY, DB_OURS };
+
+static int check_schema(sqlite3 *db, const char *path, enum db_state *ret, struct hull_diag *d) {
+        _cleanup_(stmt_finalizep) sqlite3_stmt *s = NULL;
+        char b[600];
+        int rc;
+
+        rc = sqlite3_prepare_v2(db,
+                                "SELECT (SELECT application_id FROM pragma_application_id),"
+                                " (SELECT user_version FROM pragma_user_version),"
+                                " (SELECT count(*) FROM sqlite_master)",
+                                -1, &s, NULL);
+        if (rc == SQLITE_OK)
+                rc = sqlite3_step(s);
+        if (rc != SQLITE_ROW)
+                return db_fail(db, rc, path, d, "cannot read the schema");
+        int64_t app = sqlite3_column_int64(s, 0), ver = sqlite3_column_int64(s, 1),
+                tables = sqlite3_column_int64(s, 2);
+        if (app == 0 && ver == 0 && tables == 0) {
+                *ret = DB_EMPTY;
+                return HULL_OK;
+        }
+        if (app != HULL_VULN_DB_APPLICATION_ID)
+                return hull_diag_set(d, HULL_ECORRUPT, path, 0, 0,
+                                     "%s is not a hullscan OSV database (SQLite application id "
+                                     "%#llx)",
+                                     qs(b, sizeof(b), path), (unsigned long long)app);
+        if (ver > HULL_VULN_DB_SCHEMA_VERSION)
+                return hull_diag_set(d, HULL_EUNSUPPORTED, path, 0, 0,
+                                     "database %s has schema version %lld, newer than this "
+                                     "hullscan supports (%d): use a newer hullscan, or remove "
+                                     "the file and import again",
+                                     qs(b, sizeof(b), path), (long long)ver,
+                                     HULL_VULN_DB_SCHEMA_VERSION);
+        if (ver < 1)
+                return hull_diag_set(d, HULL_ECORRUPT, path, 0, 0,
+                                     "database %s has no valid schema version (%lld): remove it "
+                                     "and import again",
+                                     qs(b, sizeof(b), path), (long long)ver);
+        *ret = DB_OURS;
+        return HULL_OK;
+}
+
+static int open_ro(const char *path, sqlite3 **ret, enum db_state *ret_state, struct hull_diag *d) {
+        sqlite3 *db = NULL;
+        struct stat st;
+        char b[600];
+        int rc;
+
+        if (stat(path, &st) != 0) {
+                int e = errno;
+                if (e == ENOENT)
+                        return hull_diag_set(d, HULL_ENOTFOUND, path, 0, 0,
+                                             "no OSV database at %s: run 'hullscan db import' "
+                                             "first",
+                                             qs(b, sizeof(b), path));
+                return hull_diag_errno(d, HULL_EIO, e, path, "cannot open database %s",
+                                       qs(b, sizeof(b), path));
+        }
+        if (!S_ISREG(st.st_mode))
+                return hull_diag_set(d, HULL_EIO, path, 0, 0, "database %s is not a regular file",
+                                     qs(b, sizeof(b), path));
+        rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+        if (rc != SQLITE_OK) {
+                rc = db_fail(db, rc, path, d, "cannot open");
+                sqlite3_close(db);
+                return rc;
+        }
+        rc = check_schema(db, path, ret_state, d);
+        if (rc) {
+                sqlite3_close(db);
+                return rc;
+        }
+        *ret = db;
+        return HULL_OK;
+}
+
+/* ---- reading ---- */
+
+struct hull_vuln_db {
+        sqlite3 *db;
+        char *path;
+        sqlite3_stmt *lookup;
+};
+
+int hull_vuln_db_open(const char *path, struct hull_vuln_db **ret, struct hull_diag *d) {
+        struct hull_vuln_db *h;
+        enum db_state state;
+        char b[600];
+
+        h = new0(struct hull_vuln_db, 1);
+        if (!h || !(h->path = hull_strdup(path))) {
+                hull_free(h);
+                return hull_diag_set(d, HULL_ENOMEM, path, 0, 0, "out of memory");
+        }
+        int r = open_ro(path, &h->db, &state, d);
+        if (r == HULL_OK && state == DB_EMPTY)
+                r = hull_diag_set(d, HULL_ECORRUPT, path, 0, 0,
+                                  "database %s is empty: run 'hullscan db import'",
+                                  qs(b, sizeof(b), path));
+        if (r) {
+                hull_vuln_db_close(h);
+                return r;
+        }
+        *ret = h;
+        return HULL_OK;
+}
+
+struct hull_vuln_db *hull_vuln_db_close(struct hull_vuln_db *h) {
+        if (!h)
+                return NULL;
+        sqlite3_finalize(h->lookup);
+        sqlite3_close(h->db);
+        hull_free(h->path);
+        hull_free(h);
+        return NULL;
+}
+
+static int h_fail(struct hull_vuln_db *h, int rc, struct hull_diag *d, const char *what) {
+        return db_fail(h->db, rc, h->path, d, what);
+}
+
+int hull_vuln_db_info(struct hull_vuln_db *h, struct hull_arena *a, struct hull_vuln_db_info *ret,
+                      struct hull_diag *d) {
+        _cleanup_(stmt_finalizep) sqlite3_stmt *s = NULL;
+        struct hull_vuln_db_info info = {.schema_version = HULL_VULN_DB_SCHEMA_VERSION};
+        size_t cap = 0;
+        bool oom = false;
+        int rc;
+
+        rc = sqlite3_prepare_v2(h->db, "SELECT count(*), count(withdrawn) FROM records", -1, &s,
+                                NULL);
+        if (rc == SQLITE_OK)
+                rc = sqlite3_step(s);
+        if (rc != SQLITE_ROW)
+                return h_fail(h, rc, d, "cannot count records");
+        info.records = (uint64_t)sqlite3_column_int64(s, 0);
+        info.withdrawn = (uint64_t)sqlite3_column_int64(s, 1);
+        sqlite3_finalize(s);
+        s = NULL;
+
+        rc = sqlite3_prepare_v2(h->db,
+                                "SELECT a.ecosystem, count(DISTINCT a.rid),"
+                                " count(DISTINCT CASE WHEN r.withdrawn IS NOT NULL"
+                                " THEN a.rid END)"
+                                " FROM affected a JOIN records r ON r.rid = a.rid"
+                                " GROUP BY a.ecosystem ORDER BY a.ecosystem",
+                                -1, &s, NULL);
+        if (rc != SQLITE_OK)
+                return h_fail(h, rc, d, "cannot count records per ecosystem");
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+                struct hull_vuln_db_ecosystem *e = hull_arena_push(
+                        a, (void **)&info.ecosystems, &info.n_ecosystems, &cap, sizeof(*e));
+                if (!e)
+                        return hull_diag_set(d, HULL_ENOMEM, h->path, 0, 0, "out of memory");
+                e->name = arena_col(a, s, 0, &oom);
+                e->records = (uint64_t)sqlite3_column_int64(s, 1);
+                e->withdrawn = (uint64_t)sqlite3_column_int64(s, 2);
+        }
+        if (rc != SQLITE_DONE)
+                return h_fail(h, rc, d, "cannot count records per ecosystem");
+        sqlite3_finalize(s);
+        s = NULL;
+
+        rc = sqlite3_prepare_v2(h->db,
+                                "SELECT time, source, files, records, added, updated, unchanged,"
+                                " withdrawn, skipped, ignored FROM imports"
+                                " ORDER BY rowid DESC LIMIT 1",
+                                -1, &s, NULL);
+        if (rc == SQLITE_OK)
+                rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW) {
+                info.has_import = true;
+                info.imported = sqlite3_column_int64(s, 0);
+                info.source = arena_col(a, s, 1, &oom);
+                info.last.files = (uint64_t)sqlite3_column_int64(s, 2);
+                info.last.records = (uint64_t)sqlite3_column_int64(s, 3);
+                info.last.added = (uint64_t)sqlite3_column_int64(s, 4);
+                info.last.updated = (uint64_t)sqlite3_column_int64(s, 5);
+                info.last.unchanged = (uint64_t)sqlite3_column_int64(s, 6);
+                info.last.withdrawn = (uint64_t)sqlite3_column_int64(s, 7);
+                info.last.skipped = (uint64_t)sqlite3_column_int64(s, 8);
+                info.last.ignored = (uint64_t)sqlite3_column_int64(s, 9);
+        } else if (rc != SQLITE_DONE) {
+                return h_fail(h, rc, d, "cannot read the import log");
+        }
+        if (oom)
+                return hull_diag_set(d, HULL_ENOMEM, h->path, 0, 0, "out of memory");
+        *ret = info;
+        return HULL_OK;
+}
+
+int hull_vuln_db_meta_get(struct hull_vuln_db *h, const char *key, struct hull_arena *a,
+                          const char **ret, struct hull_diag *d) {
+        _cleanup_(stmt_finalizep) sqlite3_stmt *s = NULL;
+        bool oom = false;
+        int rc;
+
+        rc = sqlite3_prepare_v2(h->db, "SELECT value FROM meta WHERE key = ?1", -1, &s, NULL);
+        if (rc == SQLITE_OK)
+                rc = sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+        if (rc == SQLITE_OK)
+                rc = sqlite3_step(s);
+        if (rc == SQLITE_DONE) {
+                *ret = NULL;
+                return HULL_OK;
+        }
+        if (rc != SQLITE_ROW)
+                return h_fail(h, rc, d, "cannot read meta");
+        *ret = arena_col(a, s, 0, &oom);
+        return oom ? hull_diag_set(d, HULL_ENOMEM, h->path, 0, 0, "out of memory") : HULL_OK;
+}
+
+int hull_vuln_db_record_json(struct hull_vuln_db *h, const char *id, struct hull_arena *a,
+                             const char **ret, size_t *ret_len, struct hull_diag *d) {
+        _cleanup_(stmt_finalizep) sqlite3_stmt *s = NULL;
+        char b[300];
+        int rc;
+
+        rc = sqlite3_prepare_v2(h->db,
+                                "SELECT w.format, w.data FROM records r JOIN raw w"
+                                " ON w.rid = r.rid WHERE r.id = ?1",
+                                -1, &s, NULL);
+        if (rc == SQLITE_OK)
+                rc = sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+        if (rc == SQLITE_OK)
+                rc = sqlite3_step(s);
+        if (rc == SQLITE_DONE)
+                return hull_diag_set(d, HULL_ENOTFOUND, h->path, 0, 0, "no record %s",
+                                     qs(b, sizeof(b), id));
+        if (rc != SQLITE_ROW)
+                return h_fail(h, rc, d, "cannot read a record");
+        int format = sqlite3_column_int(s, 0);
+        const void *data = sqlite3_column_blob(s, 1);
+        size_t n = (size_t)sqlite3_column_bytes(s, 1);
+        char *out;
+        if (format == RAW_PLAIN) {
+                out = hull_arena_strndup(a, data ? data : "", n);
+                if (!out)
+                        return hull_diag_set(d, HULL_ENOMEM, h->path, 0, 0, "out of memory");
+                *ret = out;
+                *ret_len = n;
+                return HULL_OK;
+        }
+        unsigned long long size = format == RAW_ZSTD && data ? ZSTD_getFrameContentSize(data, n)
+                                                             : ZSTD_CONTENTSIZE_ERROR;
+        if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN ||
+            size > HULL_MAX_OSV_RECORD_BYTES)
+                return hull_diag_set(d, HULL_ECORRUPT, h->path, 0, 0,
+                                     "record %s is damaged in the database", qs(b, sizeof(b), id));
+        out = hull_arena_alloc(a, (size_t)size + 1);
+        if (!out)
+                return hull_diag_set(d, HULL_ENOMEM, h->path, 0, 0, "out of memory");
+        size_t got = ZSTD_decompress(out, (size_t)size, data, n);
+        if (ZSTD_isError(got) || got != size)
+                return hull_diag_set(d, HULL_ECORRUPT, h->path, 0, 0,
+                                     "record %s is damaged in the database", qs(b, sizeof(b), id));
+        out[size] = '\0';
+        *ret = out;
+        *ret_len = (size_t)size;
+        return HULL_OK;
+}
+
+int hull_vuln_db_lookup(struct hull_vuln_db *h, const char *ecosystem, const char *name,
+                        hull_vuln_db_affected_fn *fn, void *ud, struct hull_diag *d) {
+        size_t n = strlen(name);
+        _cleanup_free_ char *norm = hull_malloc(n + 1);
+        int rc, r = HULL_OK;
+
+        if (!norm)
+                return hull_diag_set(d, HULL_ENOMEM, h->path, 0, 0, "out of memory");
+        hull_vuln_name_normalize(ecosystem, name, n, norm);
+        if (!h->lookup) {
+                rc = sqlite3_prepare_v2(h->db,
+                                        "SELECT r.id, r.modified, a.ecosystem, a.eco_release,"
+                                        " a.name, a.purl, a.urgency, a.ranges"
+                                        " FROM affected a JOIN records r ON r.rid = a.rid"
+                                        " WHERE a.ecosystem = ?1 AND a.name = ?2"
+                                        " AND r.withdrawn IS NULL ORDER BY r.id, a.idx",
+                                        -1, &h->lookup, NULL);
+                if (rc != SQLITE_OK)
+                        return h_fail(h, rc, d, "cannot look up a package");
+        }
+        sqlite3_stmt *s = h->lookup;
+        sqlite3_reset(s);
+        if ((rc = sqlite3_bind_text(s, 1, ecosystem, -1, SQLITE_STATIC)) != SQLITE_OK ||
+            (rc = sqlite3_bind_text(s, 2, norm, -1, SQLITE_STATIC)) != SQLITE_OK)
+                return h_fail(h, rc, d, "cannot look up a package");
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+                struct hull_vuln_db_affected row = {
+                        .id = col_text(s, 0),
+                        .modified = col_text(s, 1),
+                        .ecosystem = col_text(s, 2),
+                        .release = col_text(s, 3),
+                        .name = col_text(s, 4),
+                        .purl = col_text(s, 5),
+                        .urgency = col_text(s, 6),
+                        .ranges = sqlite3_column_blob(s, 7),
+                        .ranges_len = (size_t)sqlite3_column_bytes(s, 7),
+                };
+                r = fn(ud, &row);
+                if (r)
+                        break;
+        }
+        if (!r && rc != SQLITE_DONE)
+                r = h_fail(h, rc, d, "cannot look up a package");
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+        return r;
+}
+
+/* ---- default path ---- */
+
+int hull_vuln_db_default_path(char **ret, struct hull_diag *d) {
+        const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+        char buf[HULL_MAX_PATH_BYTES + 64];
+        int n;
+
+        if (xdg && xdg[0] == '/') {
+                n = snprintf(buf, sizeof(buf), "%s/hullscan/osv.db", xdg);
+        } else {
+                if (!home || home[0] != '/') {
+                        struct passwd *pw = getpwuid(getuid());
+                        home = pw && pw->pw_dir && pw->pw_dir[0] == '/' ? pw->pw_dir : NULL;
+                }
+                if (!home)
+                        return hull_diag_set(d, HULL_ENOTFOUND, NULL, 0, 0,
+                                             "no cache directory (set XDG_CACHE_HOME or HOME, or "
+                                             "give --db)");
+                n = snprintf(buf, sizeof(buf), "%s/.cache/hullscan/osv.db", home);
+        }
+        if (n < 0 || (size_t)n >= sizeof(buf))
+                return hull_diag_set(d, HULL_ELIMIT, NULL, 0, 0, "cache directory path too long");
+        *ret = hull_strdup(buf);
+        return *ret ? HULL_OK : hull_diag_set(d, HULL_ENOMEM, NULL, 0, 0, "out of memory");
+}
+
+/* ---- writing ---- */
+
+enum {
+        S_FIND,
+        S_DEL_RECORD,
+        S_DEL_RAW,
+        S_DEL_ALIASES,
+        S_DEL_RELATED,
+        S_DEL_REFS,
+        S_DEL_SEVERITIES,
+        S_DEL_AFFECTED,
+        S_INS_RECORD,
+        S_INS_RAW,
+        S_INS_ALIAS,
+        S_INS_RELATED,
+        S_INS_REF,
+        S_INS_SEVERITY,
+        S_INS_AFFECTED,
+        S_SET_META,
+        _S_MAX,
+};
+
+static const char *const stmt_sql[_S_MAX] = {
+        [S_FIND] = "SELECT rid, modified FROM records WHERE id = ?1",
+        [S_DEL_RECORD] = "DELETE FROM records WHERE rid = ?1",
+        [S_DEL_RAW] = "DELETE FROM raw WHERE rid = ?1",
+        [S_DEL_ALIASES] = "DELETE FROM aliases WHERE rid = ?1",
+        [S_DEL_RELATED] = "DELETE FROM related WHERE rid = ?1",
+        [S_DEL_REFS] = "DELETE FROM refs WHERE rid = ?1",
+        [S_DEL_SEVERITIES] = "DELETE FROM severities WHERE rid = ?1",
+        [S_DEL_AFFECTED] = "DELETE FROM affected WHERE rid = ?1",
+        [S_INS_RECORD] = "INSERT INTO records(id, modified, published, withdrawn, summary,"
+                         " details, severity_label) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        [S_INS_RAW] = "INSERT INTO raw(rid, format, data) VALUES(?1, ?2, ?3)",
+        [S_INS_ALIAS] = "INSERT INTO aliases(rid, idx, alias) VALUES(?1, ?2, ?3)",
+        [S_INS_RELATED] = "INSERT INTO related(rid, idx, kind, id) VALUES(?1, ?2, ?3, ?4)",
+        [S_INS_REF] = "INSERT INTO refs(rid, idx, type, url) VALUES(?1, ?2, ?3, ?4)",
+        [S_INS_SEVERITY] = "INSERT INTO severities(rid, idx, affected, type, score)"
+                           " VALUES(?1, ?2, ?3, ?4, ?5)",
+        [S_INS_AFFECTED] = "INSERT INTO affected(rid, idx, ecosystem, eco_release, name, purl,"
+                           " urgency, ranges) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        [S_SET_META] = "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)",
+};
+
+struct hull_vuln_db_writer {
+        sqlite3 *db;
+        sqlite3_stmt *stmt[_S_MAX];
+        char *path, *tmp;
+        int lock_fd;
+        bool tmp_made; /* tmp exists and is ours to remove */
+        bool failed;   /* a fatal error happened: only _free is left */
+        int64_t now;
+        struct hull_vuln_import_stats st;
+        hull_vuln_import_skip_fn *skip_fn;
+        void *skip_ud;
+        struct hull_arena arena; /* one record's model; reset per record */
+        char *data;              /* one record's bytes */
+        size_t data_cap;
+        struct hull_buf ranges; /* one affected entry's compact ranges */
+        struct hull_buf name;   /* normalised names, zip entry names */
+        void *z;                /* zstd output */
+        size_t z_cap;
+        ZSTD_CCtx *zc;
+};
+
+static int w_fail(struct hull_vuln_db_writer *w, int rc, struct hull_diag *d, const char *what) {
+        return db_fail(w->db, rc, w->path, d, what);
+}
+
+static int nomem(struct hull_diag *d, const char *name) {
+        return hull_diag_set(d, HULL_ENOMEM, name, 0, 0, "out of memory");
+}
+
+/* mkdir -p of path's parent directory. */
+static int make_parent(const char *path, struct hull_diag *d) {
+        char dir[HULL_MAX_PATH_BYTES + 1], b[600];
+        size_t n = strlen(path);
+
+        while (n > 0 && path[n - 1] != '/')
+                n--;
+        while (n > 1 && path[n - 1] == '/')
+                n--;
+        if (n == 0 || (n == 1 && path[0] == '/'))
+                return HULL_OK;
+        if (n > HULL_MAX_PATH_BYTES)
+                return hull_diag_set(d, HULL_ELIMIT, path, 0, 0, "path %s too long",
+                                     qs(b, sizeof(b), path));
+        memcpy(dir, path, n);
+        dir[n] = '\0';
+        for (size_t i = 1; i <= n; i++) {
+                if (dir[i] != '/' && dir[i] != '\0')
+                        continue;
+                char save = dir[i];
+                dir[i] = '\0';
+                if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+                        int e = errno;
+                        return hull_diag_errno(d, HULL_EIO, e, path, "cannot create directory %s",
+                                               qs(b, sizeof(b), dir));
+                }
+                dir[i] = save;
+        }
+        return HULL_OK;
+}
+
+/* dirname of path into buf ("." when there is no '/'). */
+static void dir_of(const char *path, char *buf, size_t size) {
+        const char *slash = strrchr(path, '/');
+
+        if (!slash)
+                snprintf(buf, size, ".");
+        else if (slash == path)
+                snprintf(buf, size, "/");
+        else
+                snprintf(buf, size, "%.*s", (int)(slash - path), path);
+}
+
+/* Remove PATH.tmp-* left by writers that died (we hold the lock, so no
+ * live writer owns one). */
+static void remove_stale_tmp(const char *path) {
+        char dir[HULL_MAX_PATH_BYTES + 1], prefix[HULL_MAX_PATH_BYTES + 16], full[2 * 4096 + 2];
+        const char *base = strrchr(path, '/');
+        struct dirent *de;
+        DIR *dh;
+
+        base = base ? base + 1 : path;
+        dir_of(path, dir, sizeof(dir));
+        snprintf(prefix, sizeof(prefix), "%s.tmp-", base);
+        dh = opendir(dir);
+        if (!dh)
+                return;
+        while ((de = readdir(dh))) {
+                if (!hull_startswith(de->d_name, prefix))
+                        continue;
+                const char *pid = de->d_name + strlen(prefix);
+                if (!*pid || strspn(pid, "0123456789") != strlen(pid))
+                        continue;
+                snprintf(full, sizeof(full), "%s/%s", dir, de->d_name);
+                (void)unlink(full);
+        }
+        closedir(dh);
+}
+
+static int fsync_path(const char *path, bool directory, struct hull_diag *d) {
+        char b[600];
+        int fd = open(path, O_RDONLY | O_CLOEXEC | (directory ? O_DIRECTORY : 0));
+
+        if (fd < 0 || fsync(fd) != 0) {
+                int e = errno;
+                if (fd >= 0)
+                        close(fd);
+                return hull_diag_errno(d, HULL_EIO, e, path, "cannot sync %s",
+                                       qs(b, sizeof(b), path));
+        }
+        close(fd);
+        return HULL_OK;
+}
+
+static int copy_db(sqlite3 *from, sqlite3 *to, const char *path, struct hull_diag *d) {
+        sqlite3_backup *bk = sqlite3_backup_init(to, "main", from, "main");
+        int rc;
+
+        if (!bk)
+                return db_fail(to, sqlite3_errcode(to), path, d, "cannot copy the database");
+        rc = sqlite3_backup_step(bk, -1);
+        sqlite3_backup_finish(bk);
+        if (rc != SQLITE_DONE)
+                return db_fail(from, rc, path, d, "cannot copy the database");
+        return HULL_OK;
+}
+
+int hull_vuln_db_writer_begin(const char *path, int64_t now, struct hull_vuln_db_writer **ret,
+                              struct hull_diag *d) {
+        _cleanup_(hull_vuln_db_writer_freep) struct hull_vuln_db_writer *w = NULL;
+        char lock[HULL_MAX_PATH_BYTES + 16], b[600], setup[256];
+        struct stat st;
+        sqlite3 *old = NULL;
+        enum db_state state = DB_EMPTY;
+        int rc, fd;
+
+        if (strlen(path) > HULL_MAX_PATH_BYTES)
+                return hull_diag_set(d, HULL_ELIMIT, NULL, 0, 0, "database path too long");
+        w = new0(struct hull_vuln_db_writer, 1);
+        if (!w)
+                return nomem(d, path);
+        w->lock_fd = -1;
+        w->now = now;
+        /* a safety net, out of a bounded record's reach (about 40 bytes per
+         * JSON value at most, plus copies of the text) */
+        hull_arena_init(&w->arena, 8 * (size_t)HULL_MAX_OSV_RECORD_BYTES);
+        hull_buf_init(&w->ranges, 2 * (size_t)HULL_MAX_OSV_RECORD_BYTES);
+        hull_buf_init(&w->name, 2 * HULL_MAX_PATH_BYTES + 64);
+        w->path = hull_strdup(path);
+        w->tmp = hull_malloc(strlen(path) + 32);
+        w->zc = ZSTD_createCCtx();
+        if (!w->path || !w->tmp || !w->zc)
+                return nomem(d, path);
+        snprintf(w->tmp, strlen(path) + 32, "%s.tmp-%ld", path, (long)getpid());
+
+        if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+                return hull_diag_set(d, HULL_EIO, path, 0, 0, "database %s is not a regular file",
+                                     qs(b, sizeof(b), path));
+        HULL_TRY(make_parent(path, d));
+        snprintf(lock, sizeof(lock), "%s.lock", path);
+        w->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (w->lock_fd < 0) {
+                int e = errno;
+                return hull_diag_errno(d, HULL_EIO, e, path, "cannot create lock file %s",
+                                       qs(b, sizeof(b), lock));
+        }
+        if (flock(w->lock_fd, LOCK_EX | LOCK_NB) != 0)
+                return hull_diag_set(d, HULL_EIO, path, 0, 0,
+                                     "database %s is being updated by another hullscan (lock %s)",
+                                     qs(b, sizeof(b), path), lock);
+        remove_stale_tmp(path);
+
+        if (stat(path, &st) == 0) {
+                if (!S_ISREG(st.st_mode))
+                        return hull_diag_set(d, HULL_EIO, path, 0, 0,
+                                             "database %s is not a regular file",
+                                             qs(b, sizeof(b), path));
+                /* mode bits first: access() says yes to root */
+                if ((st.st_mode & 0222) == 0 || access(path, W_OK) != 0)
+                        return hull_diag_set(d, HULL_EIO, path, 0, 0,
+                                             "database %s is read-only: not updating it",
+                                             qs(b, sizeof(b), path));
+                HULL_TRY(open_ro(path, &old, &state, d));
+        } else if (errno != ENOENT) {
+                int e = errno;
+                return hull_diag_errno(d, HULL_EIO, e, path, "cannot open database %s",
+                                       qs(b, sizeof(b), path));
+        }
+
+        fd = open(w->tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd < 0) {
+                int e = errno;
+                sqlite3_close(old);
+                return hull_diag_errno(d, HULL_EIO, e, path, "cannot create %s",
+                                       qs(b, sizeof(b), w->tmp));
+        }
+        close(fd);
+        w->tmp_made = true;
+        rc = sqlite3_open_v2(w->tmp, &w->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+        if (rc != SQLITE_OK) {
+                sqlite3_close(old);
+                return db_fail(w->db, rc, w->tmp, d, "cannot open");
+        }
+        /* the copy is private until renamed: no journal, no syncs until the end */
+        rc = exec(w->db,
+                  "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
+                  " PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
+                  path, d);
+        if (rc == HULL_OK && state == DB_OURS)
+                rc = copy_db(old, w->db, path, d);
+        sqlite3_close(old);
+        HULL_TRY(rc);
+        if (state == DB_EMPTY) {
+                HULL_TRY(exec(w->db, schema_sql, path, d));
+                snprintf(setup, sizeof(setup),
+                         "PRAGMA application_id = %d; PRAGMA user_version = %d;",
+                         HULL_VULN_DB_APPLICATION_ID, HULL_VULN_DB_SCHEMA_VERSION);
+                HULL_TRY(exec(w->db, setup, path, d));
+        }
+        HULL_TRY(exec(w->db, "BEGIN", path, d));
+        for (int i = 0; i < _S_MAX; i++) {
+                rc = sqlite3_prepare_v3(w->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+                                        &w->stmt[i], NULL);
+                if (rc != SQLITE_OK)
+                        return w_fail(w, rc, d, "cannot prepare a statement");
+        }
+        *ret = TAKE_PTR(w);
+        return HULL_OK;
+}
+
+void hull_vuln_db_writer_set_skip_cb(struct hull_vuln_db_writer *w, hull_vuln_import_skip_fn *fn,
+                                     void *ud) {
+        w->skip_fn = fn;
+        w->skip_ud = ud;
+}
+
+const struct hull_vuln_import_stats *
+hull_vuln_db_writer_stats(const struct hull_vuln_db_writer *w) {
+        return &w->st;
+}
+
+struct hull_vuln_db_writer *hull_vuln_db_writer_free(struct hull_vuln_db_writer *w) {
+        if (!w)
+                return NULL;
+        for (int i = 0; i < _S_MAX; i++)
+                sqlite3_finalize(w->stmt[i]);
+        sqlite3_close_v2(w->db);
+        if (w->tmp_made)
+                (void)unlink(w->tmp);
+        if (w->lock_fd >= 0)
+                close(w->lock_fd);
+        hull_arena_release(&w->arena);
+        hull_buf_release(&w->ranges);
+        hull_buf_release(&w->name);
+        ZSTD_freeCCtx(w->zc);
+        hull_free(w->z);
+        hull_free(w->data);
+        hull_free(w->path);
+        hull_free(w->tmp);
+        hull_free(w);
+        return NULL;
+}
+
+/* Run a reset statement to completion. */
+static int run(struct hull_vuln_db_writer *w, sqlite3_stmt *s, struct hull_diag *d) {
+        int rc = sqlite3_step(s);
+
+        sqlite3_reset(s);
+        if (rc != SQLITE_DONE)
+                return w_fail(w, rc, d, "cannot store a record");
+        return HULL_OK;
+}
+
+/* Bind text or NULL. */
+static int bind_text(sqlite3_stmt *s, int i, const char *t) {
+        return t ? sqlite3_bind_text(s, i, t, -1, SQLITE_STATIC) : sqlite3_bind_null(s, i);
+}
+
+#define BIND(w, d, call)                                                                           \
+        do {                                                                                       \
+                int _rc_ = (call);                                                                 \
+                if (_rc_ != SQLITE_OK)                                                             \
+                        return w_fail((w), _rc_, (d), "cannot store a record");                    \
+        } while (0)
+
+static int delete_record(struct hull_vuln_db_writer *w, int64_t rid, struct hull_diag *d) {
+        for (int i = S_DEL_RECORD; i <= S_DEL_AFFECTED; i++) {
+                BIND(w, d, sqlite3_bind_int64(w->stmt[i], 1, rid));
+                HULL_TRY(run(w, w->stmt[i], d));
+        }
+        return HULL_OK;
+}
+
+static int insert_severities(struct hull_vuln_db_writer *w, int64_t rid, int64_t *idx,
+                             const struct hull_osv_severity *sv, size_t n, int64_t affected,
+                             struct hull_diag *d) {
+        sqlite3_stmt *s = w->stmt[S_INS_SEVERITY];
+
+        for (size_t i = 0; i < n; i++) {
+                BIND(w, d, sqlite3_bind_int64(s, 1, rid));
+                BIND(w, d, sqlite3_bind_int64(s, 2, (*idx)++));
+                BIND(w, d,
+                     affected < 0 ? sqlite3_bind_null(s, 3) : sqlite3_bind_int64(s, 3, affected));
+                BIND(w, d, bind_text(s, 4, sv[i].type_name));
+                BIND(w, d, bind_text(s, 5, sv[i].score));
+                HULL_TRY(run(w, s, d));
+        }
+        return HULL_OK;
+}
+
+static int insert_affected(struct hull_vuln_db_writer *w, int64_t rid,
+                           const struct hull_osv_affected *a, int64_t idx, const char *name,
+                           struct hull_diag *d) {
+        sqlite3_stmt *s = w->stmt[S_INS_AFFECTED];
+        const char *release;
+        size_t base_len, nlen = strlen(a->name);
+        int r;
+
+        hull_vuln_ecosystem_split(a->ecosystem, &base_len, &release);
+        r = encode_ranges(&w->ranges, a);
+        if (r == HULL_ELIMIT)
+                return hull_diag_set(d, HULL_ELIMIT, name, 0, 0, "%s: ranges too large", name);
+        if (r)
+                return nomem(d, name);
+        char *ecobuf = hull_arena_strndup(&w->arena, a->ecosystem, base_len);
+        char *norm = hull_arena_alloc(&w->arena, nlen + 1);
+        if (!ecobuf || !norm)
+                return nomem(d, name);
+        hull_vuln_name_normalize(ecobuf, a->name, nlen, norm);
+        BIND(w, d, sqlite3_bind_int64(s, 1, rid));
+        BIND(w, d, sqlite3_bind_int64(s, 2, idx));
+        BIND(w, d, bind_text(s, 3, ecobuf));
+        BIND(w, d, bind_text(s, 4, release));
+        BIND(w, d, bind_text(s, 5, norm));
+        BIND(w, d, bind_text(s, 6, a->purl));
+        BIND(w, d, bind_text(s, 7, a->urgency));
+        BIND(w, d,
+             sqlite3_bind_blob(s, 8, w->ranges.len ? w->ranges.data : "", (int)w->ranges.len,
+                               SQLITE_STATIC));
+        return run(w, s, d);
+}
+
+/* Compress raw into w->z; *ret_n its size, or 0 to store it plain. */
+static int compress_raw(struct hull_vuln_db_writer *w, const char *raw, size_t n, size_t *ret_n,
+                        struct hull_diag *d, const char *name) {
+        size_t bound = ZSTD_compressBound(n), got;
+
+        if (bound > w->z_cap) {
+                void *p = hull_realloc(w->z, bound);
+                if (!p)
+                        return nomem(d, name);
+                w->z = p;
+                w->z_cap = bound;
+        }
+        got = ZSTD_compressCCtx(w->zc, w->z, w->z_cap, raw, n, ZSTD_LEVEL);
+        *ret_n = ZSTD_isError(got) || got >= n ? 0 : got;
+        return HULL_OK;
+}
+
+static int store(struct hull_vuln_db_writer *w, const struct hull_osv_record *r, const char *raw,
+                 size_t raw_len, const char *name, struct hull_diag *d) {
+        char mod[HULL_OSV_TIME_TEXT], pub[HULL_OSV_TIME_TEXT], wd[HULL_OSV_TIME_TEXT];
+        sqlite3_stmt *s = w->stmt[S_FIND];
+        int64_t rid = 0, idx;
+        bool exists = false;
+        size_t zn = 0;
+        int rc;
+
+        BIND(w, d, sqlite3_bind_text(s, 1, r->id, -1, SQLITE_STATIC));
+        rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW) {
+                struct hull_osv_time old;
+                const char *t = col_text(s, 1);
+                exists = true;
+                rid = sqlite3_column_int64(s, 0);
+                /* a stored time we cannot read is replaced */
+                if (t && hull_osv_time_parse(t, strlen(t), &old) == HULL_OK &&
+                    hull_osv_time_cmp(&r->modified, &old) <= 0) {
+                        sqlite3_reset(s);
+                        w->st.unchanged++;
+                        return HULL_OK;
+                }
+        }
+        sqlite3_reset(s);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+                return w_fail(w, rc, d, "cannot look up a record");
+        if (exists) {
+                HULL_TRY(delete_record(w, rid, d));
+                w->st.updated++;
+        } else {
+                w->st.added++;
+        }
+        if (r->has_withdrawn)
+                w->st.withdrawn++;
+
+        s = w->stmt[S_INS_RECORD];
+        BIND(w, d, sqlite3_bind_text(s, 1, r->id, -1, SQLITE_STATIC));
+        BIND(w, d, bind_text(s, 2, hull_osv_time_format(&r->modified, mod)));
+        BIND(w, d,
+             bind_text(s, 3, r->has_published ? hull_osv_time_format(&r->published, pub) : NULL));
+        BIND(w, d,
+             bind_text(s, 4, r->has_withdrawn ? hull_osv_time_format(&r->withdrawn, wd) : NULL));
+        BIND(w, d, bind_text(s, 5, r->summary));
+        BIND(w, d, bind_text(s, 6, r->details));
+        BIND(w, d, bind_text(s, 7, r->severity_label));
+        HULL_TRY(run(w, s, d));
+        rid = sqlite3_last_insert_rowid(w->db);
+
+        HULL_TRY(compress_raw(w, raw, raw_len, &zn, d, name));
+        s = w->stmt[S_INS_RAW];
+        BIND(w, d, sqlite3_bind_int64(s, 1, rid));
+        BIND(w, d, sqlite3_bind_int(s, 2, zn ? RAW_ZSTD : RAW_PLAIN));
+        BIND(w, d,
+             sqlite3_bind_blob(s, 3, zn ? w->z : (raw_len ? raw : ""), (int)(zn ? zn : raw_len),
+                               SQLITE_STATIC));
+        HULL_TRY(run(w, s, d));
+
+        s = w->stmt[S_INS_ALIAS];
+        for (size_t i = 0; i < r->n_aliases; i++) {
+                BIND(w, d, sqlite3_bind_int64(s, 1, rid));
+                BIND(w, d, sqlite3_bind_int64(s, 2, (int64_t)i));
+                BIND(w, d, bind_text(s, 3, r->aliases[i]));
+                HULL_TRY(run(w, s, d));
+        }
+        s = w->stmt[S_INS_RELATED];
+        idx = 0;
+        for (int kind = 0; kind < 2; kind++) {
+                const char **ids = kind ? r->upstream : r->related;
+                size_t n = kind ? r->n_upstream : r->n_related;
+                for (size_t i = 0; i < n; i++) {
+                        BIND(w, d, sqlite3_bind_int64(s, 1, rid));
+                        BIND(w, d, sqlite3_bind_int64(s, 2, idx++));
+                        BIND(w, d, sqlite3_bind_int(s, 3, kind));
+                        BIND(w, d, bind_text(s, 4, ids[i]));
+                        HULL_TRY(run(w, s, d));
+                }
+        }
+        s = w->stmt[S_INS_REF];
+        for (size_t i = 0; i < r->n_references; i++) {
+                BIND(w, d, sqlite3_bind_int64(s, 1, rid));
+                BIND(w, d, sqlite3_bind_int64(s, 2, (int64_t)i));
+                BIND(w, d, bind_text(s, 3, r->references[i].type_name));
+                BIND(w, d, bind_text(s, 4, r->references[i].url));
+                HULL_TRY(run(w, s, d));
+        }
+        idx = 0;
+        HULL_TRY(insert_severities(w, rid, &idx, r->severity, r->n_severity, -1, d));
+        for (size_t i = 0; i < r->n_affected; i++) {
+                const struct hull_osv_affected *a = &r->affected[i];
+                HULL_TRY(
+                        insert_severities(w, rid, &idx, a->severity, a->n_severity, (int64_t)i, d));
+                if (a->ecosystem && a->name)
+                        HULL_TRY(insert_affected(w, rid, a, (int64_t)i, name, d));
+        }
+        return HULL_OK;
+}
+
+/* One record's bytes: parse, then store or count. */
+static int process(struct hull_vuln_db_writer *w, const char *data, size_t len, const char *name,
+                   struct hull_diag *d) {
+        struct hull_osv_record *rec;
+        struct hull_diag rd;
+        char b[600];
+        int r;
+
+        if (w->st.files >= HULL_MAX_OSV_IMPORT_FILES)
+                return hull_diag_set(d, HULL_ELIMIT, name, 0, 0,
+                                     "more than %u files and archive entries in one import",
+                                     HULL_MAX_OSV_IMPORT_FILES);
+        w->st.files++;
+        hull_arena_release(&w->arena);
+        hull_diag_init(&rd);
+        r = hull_osv_parse(data, len, name, &w->arena, &rec, &rd);
+        if (r == HULL_OK) {
+                w->st.records++;
+                return store(w, rec, data, len, name, d);
+        }
+        if (r == HULL_ENOMEM)
+                return hull_diag_set(d, HULL_ENOMEM, name, 0, 0, "%s: out of memory",
+                                     qs(b, sizeof(b), name));
+        if (r == HULL_ENOTFOUND)
+                w->st.ignored++;
+        else
+                w->st.skipped++;
+        if (w->skip_fn)
+                w->skip_fn(w->skip_ud, &rd);
+        return HULL_OK;
+}
+
+/* A record that could not be read at all, counted like a malformed one. */
+static void skip_unreadable(struct hull_vuln_db_writer *w, int code, int err, const char *name,
+                            const char *fmt, ...) _printf_(5, 6);
+static void skip_unreadable(struct hull_vuln_db_writer *w, int code, int err, const char *name,
+                            const char *fmt, ...) {
+        struct hull_diag rd;
+        char msg[400];
+        va_list ap;
+
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
+        va_end(ap);
+        hull_diag_init(&rd);
+        if (err)
+                hull_diag_errno(&rd, code, err, name, "%s", msg);
+        else
+                hull_diag_set(&rd, code, name, 0, 0, "%s", msg);
+        w->st.files++;
+        w->st.skipped++;
+        if (w->skip_fn)
+                w->skip_fn(w->skip_ud, &rd);
+}
+
+int hull_vuln_db_writer_add_record(struct hull_vuln_db_writer *w, const char *data, size_t len,
+                                   const char *name, struct hull_diag *d) {
+        int r;
+
+        if (w->failed)
+                return hull_diag_set(d, HULL_EINVAL, w->path, 0, 0, "import already failed");
+        r = process(w, data, len, name ? name : "(input)", d);
+        w->failed = r != HULL_OK;
+        return r;
+}
+
+static int reserve(struct hull_vuln_db_writer *w, size_t n, struct hull_diag *d, const char *name) {
+        if (n <= w->data_cap)
+                return HULL_OK;
+        char *p = hull_realloc(w->data, n);
+        if (!p)
+                return nomem(d, name);
+        w->data = p;
+        w->data_cap = n;
+        return HULL_OK;
+}
+
+/* A JSON record file already open as fd (closed here). */
+static int add_json_fd(struct hull_vuln_db_writer *w, int fd, const struct stat *st,
+                       const char *path, struct hull_diag *d) {
+        char b[600];
+        size_t len = 0;
+
+        if ((uint64_t)st->st_size > HULL_MAX_OSV_RECORD_BYTES) {
+                close(fd);
+                skip_unreadable(w, HULL_ELIMIT, 0, path,
+                                "%s: record of %lld bytes, more than the limit of %u", path,
+                                (long long)st->st_size, HULL_MAX_OSV_RECORD_BYTES);
+                return HULL_OK;
+        }
+        if (reserve(w, (size_t)st->st_size + 1, d, path)) {
+                close(fd);
+                return HULL_ENOMEM;
+        }
+        for (;;) {
+                ssize_t n = read(fd, w->data + len, w->data_cap - len);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0) {
+                        int e = errno;
+                        close(fd);
+                        skip_unreadable(w, HULL_EIO, e, path, "cannot read %s",
+                                        qs(b, sizeof(b), path));
+                        return HULL_OK;
+                }
+                if (n == 0)
+                        break;
+                len += (size_t)n;
+                if (len == w->data_cap) {
+                        /* the file grew while we read it */
+                        if (len > HULL_MAX_OSV_RECORD_BYTES) {
+                                close(fd);
+                                skip_unreadable(w, HULL_ELIMIT, 0, path,
+                                                "%s: record larger than the limit of %u bytes",
+                                                path, HULL_MAX_OSV_RECORD_BYTES);
+                                return HULL_OK;
+                        }
+                        if (reserve(w, len + 65536, d, path)) {
+                                close(fd);
+                                return HULL_ENOMEM;
+                        }
+                }
+        }
+        close(fd);
+        return process(w, w->data, len, path, d);
+}
+
+/* ---- zip archives ---- */
+
+static uint64_t le(const unsigned char *p, unsigned n) {
+        uint64_t v = 0;
+
+        for (unsigned i = n; i-- > 0;)
+                v = v << 8 | p[i];
+        return v;
+}
+
+/* The entry count of the zip at fd (size bytes), from its end-of-central-
+ * directory record (zip64's when the classic one overflows). */
+static int zip_entry_count(int fd, uint64_t size, const char *path, uint64_t *ret,
+                           struct hull_diag *d) {
+        unsigned char tail[65557], z64[56];
+        size_t n = size < sizeof(tail) ? (size_t)size : sizeof(tail);
+        uint64_t start = size - n;
+        char b[600];
+        ssize_t got = pread(fd, tail, n, (off_t)start);
+
+        if (got < 0 || (size_t)got != n) {
+                int e = got < 0 ? errno : EIO;
+                return hull_diag_errno(d, HULL_EIO, e, path, "cannot read %s",
+                                       qs(b, sizeof(b), path));
+        }
+        for (size_t i = n >= 22 ? n - 22 + 1 : 0; i-- > 0;) {
+                if (memcmp(tail + i, "PK\x05\x06", 4) != 0)
+                        continue;
+                uint64_t count = le(tail + i + 10, 2);
+                if (count == 0xffff && i >= 20 && memcmp(tail + i - 20, "PK\x06\x07", 4) == 0) {
+                        uint64_t off = le(tail + i - 20 + 8, 8);
+                        if (off > size - sizeof(z64) ||
+                            pread(fd, z64, sizeof(z64), (off_t)off) != (ssize_t)sizeof(z64) ||
+                            memcmp(z64, "PK\x06\x06", 4) != 0)
+                                return hull_diag_set(d, HULL_ECORRUPT, path, 0, 0,
+                                                     "corrupt zip archive %s: bad zip64 end of "
+                                                     "central directory",
+                                                     qs(b, sizeof(b), path));
+                        count = le(z64 + 32, 8);
+                }
+                *ret = count;
+                return HULL_OK;
+        }
+        return hull_diag_set(d, HULL_ECORRUPT, path, 0, 0,
+                             "corrupt zip archive %s: no end of central directory record "
+                             "(truncated?)",
+                             qs(b, sizeof(b), path));
+}
+
+static void archive_freep(struct archive **a) {
+        if (*a)
+                archive_read_free(*a);
+}
+
+static const char *zip_error(struct archive *a) {
+        const char *e = archive_error_string(a);
+        return e ? e : "unknown error";
+}
+
+static int add_zip_fd(struct hull_vuln_db_writer *w, int fd, const struct stat *st,
+                      const char *path, struct hull_diag *d) {
+        _cleanup_(archive_freep) struct archive *a = NULL;
+        uint64_t count, entries = 0, inflated = 0, cap, size = (uint64_t)st->st_size;
+        struct archive_entry *e;
+        char b[600], eb[600];
+        int r;
+
+        r = zip_entry_count(fd, size, path, &count, d);
+        if (r)
+                return r;
+        if (count > HULL_MAX_OSV_ZIP_ENTRIES)
+                return hull_diag_set(d, HULL_ELIMIT, path, 0, 0,
+                                     "zip archive %s has %llu entries, more than the limit of %u",
+                                     qs(b, sizeof(b), path), (unsigned long long)count,
+                                     HULL_MAX_OSV_ZIP_ENTRIES);
+        cap = HULL_MAX_OSV_ZIP_INFLATED_BYTES;
+        if (size < (cap - HULL_DECOMPRESSION_RATIO_GRACE) / HULL_MAX_OSV_ZIP_RATIO)
+                cap = HULL_DECOMPRESSION_RATIO_GRACE + size * HULL_MAX_OSV_ZIP_RATIO;
+
+        a = archive_read_new();
+        if (!a)
+                return nomem(d, path);
+        if (archive_read_support_format_zip_seekable(a) != ARCHIVE_OK ||
+            archive_read_open_fd(a, fd, 65536) != ARCHIVE_OK)
+                return hull_diag_set(d, HULL_ECORRUPT, path, 0, 0, "corrupt zip archive %s: %s",
+                                     qs(b, sizeof(b), path), zip_error(a));
+        for (;;) {
+                r = archive_read_next_header(a, &e);
+                if (r == ARCHIVE_EOF)
+                        break;
+                if (++entries > HULL_MAX_OSV_ZIP_ENTRIES)
+                        return hull_diag_set(d, HULL_ELIMIT, path, 0, 0,
+                                             "zip archive %s has more than %u entries",
+                                             qs(b, sizeof(b), path), HULL_MAX_OSV_ZIP_ENTRIES);
+                if (r == ARCHIVE_FATAL)
+                        return hull_diag_set(d, HULL_ECORRUPT, path, 0, 0,
+                                             "corrupt zip archive %s: %s", qs(b, sizeof(b), path),
+                                             zip_error(a));
+                const char *ename = r >= ARCHIVE_WARN ? archive_entry_pathname(e) : NULL;
+                hull_buf_reset(&w->name);
+                if (hull_buf_printf(&w->name, "%s:%s", path, ename ? ename : "(entry)") != HULL_OK)
+                        return nomem(d, path);
+                const char *name = w->name.data;
+                if (r < ARCHIVE_WARN) {
+                        skip_unreadable(w, HULL_ECORRUPT, 0, name, "%s: unreadable entry: %s", name,
+                                        zip_error(a));
+                        continue;
+                }
+                if (archive_entry_filetype(e) != AE_IFREG || !ename ||
+                    !hull_endswith(ename, ".json"))
+                        continue;
+                if (archive_entry_size_is_set(e) &&
+                    archive_entry_size(e) > (la_int64_t)HULL_MAX_OSV_RECORD_BYTES) {
+                        skip_unreadable(w, HULL_ELIMIT, 0, name,
+                                        "%s: record of %lld bytes, more than the limit of %u", name,
+                                        (long long)archive_entry_size(e),
+                                        HULL_MAX_OSV_RECORD_BYTES);
+                        continue;
+                }
+                if (reserve(w, HULL_MAX_OSV_RECORD_BYTES + 1, d, path))
+                        return HULL_ENOMEM;
+                size_t len = 0;
+                bool bad = false;
+                for (;;) {
+                        la_ssize_t n = archive_read_data(a, w->data + len, w->data_cap - len);
+                        if (n == 0)
+                                break;
+                        if (n < 0) {
+                                if (n == ARCHIVE_FATAL)
+                                        return hull_diag_set(d, HULL_ECORRUPT, path, 0, 0,
+                                                             "corrupt zip archive %s: %s: %s",
+                                                             qs(b, sizeof(b), path),
+                                                             qs(eb, sizeof(eb), ename),
+                                                             zip_error(a));
+                                skip_unreadable(w, HULL_ECORRUPT, 0, name, "%s: %s", name,
+                                                zip_error(a));
+                                bad = true;
+                                break;
+                        }
+                        inflated += (uint64_t)n;
+                        if (inflated > cap)
+                                return hull_diag_set(d, HULL_ELIMIT, path, 0, 0,
+                                                     "zip archive %s inflates to more than %llu "
+                                                     "bytes (%llu bytes compressed): refusing a "
+                                                     "likely zip bomb",
+                                                     qs(b, sizeof(b), path),
+                                                     (unsigned long long)cap,
+                                                     (unsigned long long)size);
+                        len += (size_t)n;
+                        if (len > HULL_MAX_OSV_RECORD_BYTES) {
+                                skip_unreadable(w, HULL_ELIMIT, 0, name,
+                                                "%s: record larger than the limit of %u bytes",
+                                                name, HULL_MAX_OSV_RECORD_BYTES);
+                                bad = true;
+                                break;
+                        }
+                }
+                if (!bad)
+                        HULL_TRY(process(w, w->data, len, name, d));
+        }
+        return HULL_OK;
+}
+
+/* ---- files and directories ---- */
+
+static bool is_zip_magic(const unsigned char *p, size_t n) {
+        return n >= 4 && p[0] == 'P' && p[1] == 'K' &&
+               ((p[2] == 3 && p[3] == 4) || (p[2] == 5 && p[3] == 6));
+}
+
+enum file_kind { FILE_SNIFF, FILE_JSON, FILE_ZIP };
+
+static int add_file(struct hull_vuln_db_writer *w, const char *path, enum file_kind kind, bool top,
+                    struct hull_diag *d) {
+        struct stat st;
+        char b[600];
+        int fd, r;
+
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0 || fstat(fd, &st) != 0) {
+                int e = errno;
+                if (fd >= 0)
+                        close(fd);
+                if (top)
+                        return hull_diag_errno(d, HULL_EIO, e, path, "cannot open %s",
+                                               qs(b, sizeof(b), path));
+                skip_unreadable(w, HULL_EIO, e, path, "cannot open %s", qs(b, sizeof(b), path));
+                return HULL_OK;
+        }
+        if (!S_ISREG(st.st_mode)) {
+                close(fd);
+                return hull_diag_set(d, HULL_EIO, path, 0, 0, "%s is not a regular file",
+                                     qs(b, sizeof(b), path));
+        }
+        if (kind == FILE_SNIFF) {
+                /* the name too: a zip may start with other bytes (a
+                 * self-extractor), and a damaged one deserves a zip error */
+                unsigned char magic[4];
+                ssize_t n = pread(fd, magic, sizeof(magic), 0);
+                kind = (n > 0 && is_zip_magic(magic, (size_t)n)) || hull_endswith(path, ".zip")
+                               ? FILE_ZIP
+                               : FILE_JSON;
+        }
+        if (kind == FILE_JSON)
+                return add_json_fd(w, fd, &st, path, d);
+        r = add_zip_fd(w, fd, &st, path, d);
+        close(fd);
+        return r;
+}
+
+static int cmp_names(const void *a, const void *b) {
+        return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void free_names(char **v, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                hull_free(v[i]);
+        hull_free(v);
+}
+
+static int add_dir(struct hull_vuln_db_writer *w, const char *path, unsigned depth,
+                   struct hull_diag *d) {
+        char **names = NULL, b[600];
+        size_t n = 0, cap = 0;
+        struct dirent *de;
+        DIR *dh;
+        int r = HULL_OK;
+
+        if (depth > HULL_MAX_OSV_DIR_DEPTH)
+                return hull_diag_set(d, HULL_ELIMIT, path, 0, 0,
+                                     "%s: directories nested deeper than %u levels",
+                                     qs(b, sizeof(b), path), HULL_MAX_OSV_DIR_DEPTH);
+        dh = opendir(path);
+        if (!dh) {
+                int e = errno;
+                return hull_diag_errno(d, HULL_EIO, e, path, "cannot open directory %s",
+                                       qs(b, sizeof(b), path));
+        }
+        /* names first, sorted: the import order (and its messages) must not
+         * depend on the file system */
+        while ((errno = 0, de = readdir(dh))) {
+                if (de->d_name[0] == '.')
+                        continue;
+                if (n >= HULL_MAX_OSV_IMPORT_FILES) {
+                        r = hull_diag_set(d, HULL_ELIMIT, path, 0, 0,
+                                          "%s: more than %u directory entries",
+                                          qs(b, sizeof(b), path), HULL_MAX_OSV_IMPORT_FILES);
+                        break;
+                }
+                if (n == cap) {
+                        size_t ncap = cap ? cap * 2 : 64;
+                        char **p = hull_realloc(names, ncap * sizeof(*names));
+                        if (!p) {
+                                r = nomem(d, path);
+                                break;
+                        }
+                        names = p;
+                        cap = ncap;
+                }
+                if (!(names[n] = hull_strdup(de->d_name))) {
+                        r = nomem(d, path);
+                        break;
+                }
+                n++;
+        }
+        if (r == HULL_OK && errno != 0) {
+                int e = errno;
+                r = hull_diag_errno(d, HULL_EIO, e, path, "cannot read directory %s",
+                                    qs(b, sizeof(b), path));
+        }
+        closedir(dh);
+        if (n > 1)
+                qsort(names, n, sizeof(*names), cmp_names);
+        for (size_t i = 0; i < n && r == HULL_OK; i++) {
+                size_t len = strlen(path) + strlen(names[i]) + 2;
+                char *child = hull_malloc(len);
+                struct stat st;
+                if (!child) {
+                        r = nomem(d, path);
+                        break;
+                }
+                snprintf(child, len, "%s%s%s", path, hull_endswith(path, "/") ? "" : "/", names[i]);
+                if (lstat(child, &st) != 0) {
+                        int e = errno;
+                        skip_unreadable(w, HULL_EIO, e, child, "cannot open %s",
+                                        qs(b, sizeof(b), child));
+                } else if (S_ISDIR(st.st_mode)) {
+                        r = add_dir(w, child, depth + 1, d);
+                } else if (hull_endswith(names[i], ".json") || hull_endswith(names[i], ".zip")) {
+                        /* a symbolic link is followed to a file, never to a directory */
+                        bool file = S_ISREG(st.st_mode) ||
+                                    (S_ISLNK(st.st_mode) && stat(child, &st) == 0 &&
+                                     S_ISREG(st.st_mode));
+                        if (file)
+                                r = add_file(w, child,
+                                             hull_endswith(names[i], ".zip") ? FILE_ZIP : FILE_JSON,
+                                             false, d);
+                }
+                hull_free(child);
+        }
+        free_names(names, n);
+        return r;
+}
+
+int hull_vuln_db_writer_add_path(struct hull_vuln_db_writer *w, const char *path,
+                                 struct hull_diag *d) {
+        struct stat st;
+        char b[600];
+        int r;
+
+        if (w->failed)
+                return hull_diag_set(d, HULL_EINVAL, w->path, 0, 0, "import already failed");
+        if (stat(path, &st) != 0) {
+                int e = errno;
+                r = hull_diag_errno(d, HULL_EIO, e, path, "cannot open %s", qs(b, sizeof(b), path));
+        } else if (S_ISDIR(st.st_mode)) {
+                r = add_dir(w, path, 0, d);
+        } else {
+                r = add_file(w, path, FILE_SNIFF, true, d);
+        }
+        w->failed = r != HULL_OK;
+        return r;
+}
+
+int hull_vuln_db_writer_set_meta(struct hull_vuln_db_writer *w, const char *key, const char *value,
+                                 struct hull_diag *d) {
+        sqlite3_stmt *s = w->stmt[S_SET_META];
+
+        if (w->failed)
+                return hull_diag_set(d, HULL_EINVAL, w->path, 0, 0, "import already failed");
+        BIND(w, d, sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC));
+        BIND(w, d, sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC));
+        return run(w, s, d);
+}
+
+static int log_import(struct hull_vuln_db_writer *w, const char *source, struct hull_diag *d) {
+        _cleanup_(stmt_finalizep) sqlite3_stmt *s = NULL;
+        const struct hull_vuln_import_stats *t = &w->st;
+        const uint64_t v[] = {t->files,     t->records,   t->added,   t->updated,
+                              t->unchanged, t->withdrawn, t->skipped, t->ignored};
+        int rc;
+
+        rc = sqlite3_prepare_v2(w->db,
+                                "INSERT INTO imports(time, source, files, records, added,"
+                                " updated, unchanged, withdrawn, skipped, ignored)"
+                                " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                -1, &s, NULL);
+        if (rc != SQLITE_OK)
+                return w_fail(w, rc, d, "cannot log the import");
+        BIND(w, d, sqlite3_bind_int64(s, 1, w->now));
+        BIND(w, d, sqlite3_bind_text(s, 2, source ? source : "", -1, SQLITE_STATIC));
+        for (int i = 0; i < (int)ELEMENTSOF(v); i++)
+                BIND(w, d, sqlite3_bind_int64(s, 3 + i, (int64_t)v[i]));
+        rc = sqlite3_step(s);
+        return rc == SQLITE_DONE ? HULL_OK : w_fail(w, rc, d, "cannot log the import");
+}
+
+int hull_vuln_db_writer_commit(struct hull_vuln_db_writer *w, const char *source,
+                               struct hull_diag *d) {
+        _cleanup_(hull_vuln_db_writer_freep) struct hull_vuln_db_writer *own = w;
+        char dir[HULL_MAX_PATH_BYTES + 1], b[600];
+        int rc;
+
+        if (w->failed)
+                return hull_diag_set(d, HULL_EINVAL, w->path, 0, 0, "import already failed");
+        HULL_TRY(log_import(w, source, d));
+        HULL_TRY(exec(w->db, "COMMIT", w->path, d));
+        for (int i = 0; i < _S_MAX; i++) {
+                sqlite3_finalize(w->stmt[i]);
+                w->stmt[i] = NULL;
+        }
+        rc = sqlite3_close(w->db);
+        if (rc != SQLITE_OK)
+                return db_fail(w->db, rc, w->path, d, "cannot close");
+        w->db = NULL;
+        HULL_TRY(fsync_path(w->tmp, false, d));
+        if (rename(w->tmp, w->path) != 0) {
+                int e = errno;
+                return hull_diag_errno(d, HULL_EIO, e, w->path, "cannot move %s into place",
+                                       qs(b, sizeof(b), w->tmp));
+        }
+        w->tmp_made = false;
+        dir_of(w->path, dir, sizeof(dir));
+        return fsync_path(dir, true, d);
+}
+
+int hull_vuln_db_import(const char *db_path, const char *const *paths, size_t n_paths, int64_t now,
+                        hull_vuln_import_skip_fn *on_skip, void *ud,
+                        struct hull_vuln_import_stats *ret_stats, struct hull_diag *d) {
+        _cleanup_(hull_buf_releasep) struct hull_buf src = HULL_BUF_INIT(8192);
+        struct hull_vuln_db_writer *w = NULL;
+        int r;
+
+        if (ret_stats)
+                memset(ret_stats, 0, sizeof(*ret_stats));
+        HULL_TRY(hull_vuln_db_writer_begin(db_path, now, &w, d));
+        hull_vuln_db_writer_set_skip_cb(w, on_skip, ud);
+        r = HULL_OK;
+        for (size_t i = 0; i < n_paths && r == HULL_OK; i++) {
+                r = hull_vuln_db_writer_add_path(w, paths[i], d);
+                /* the source is informative: cut, not failed, when long */
+                if (r == HULL_OK && src.len < 4000)
+                        (void)!hull_buf_printf(&src, "%s%s", i ? ", " : "", paths[i]);
+        }
+        if (ret_stats)
+                *ret_stats = w->st;
+        if (r) {
+                hull_vuln_db_writer_free(w);
+                return r;
+        }
+        return hull_vuln_db_writer_commit(w, src.data ? src.data : "", d);
+}
