@@ -38,11 +38,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                             out.v[i].line > df->end_line + 1)
                                 abort(); /* a finding must point into the file */
                 struct hull_report_rule rr = {
-                        "HS2001", "non-root-user", "t", "r", "f", HULL_SEV_HIGH, NULL, NULL, NULL, false};
+                        "HS2001", "non-root-user", "t", "r", "f", HULL_SEV_HIGH, NULL, NULL, NULL,
+                        false};
                 const char *files[] = {"Dockerfile"};
-                struct hull_report_meta meta = {
-                        .tool = "hullscan", .version = "0", .command = "lint", .rules = &rr,
-                        .nrules = 1, .files = files, .nfiles = 1, .fail_on = HULL_SEV_HIGH};
+                struct hull_report_meta meta = {.tool = "hullscan",
+                                                .version = "0",
+                                                .command = "lint",
+                                                .rules = &rr,
+                                                .nrules = 1,
+                                                .files = files,
+                                                .nfiles = 1,
+                                                .fail_on = HULL_SEV_HIGH};
                 for (size_t f = 0; hull_formatters[f]; f++) {
                         struct hull_buf b = HULL_BUF_INIT((size_t)1 << 30);
                         (void)hull_formatters[f]->write(&b, &out, &meta);

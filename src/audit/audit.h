@@ -36,11 +36,11 @@
 /* What the image is made of; reported as facts ("is it minimal?"), not as
  * failures. */
 struct hull_audit_facts {
-        const char *os_id;          /* os-release ID ("debian"); NULL when unknown */
-        const char *os_version_id;  /* VERSION_ID ("12"); NULL */
-        const char *os_pretty_name; /* PRETTY_NAME; NULL */
-        const char *shell;          /* first of /bin/sh, /bin/bash, /bin/ash, /bin/dash,
-                                     * /usr/bin/sh, /bin/busybox present; NULL */
+        const char *os_id;           /* os-release ID ("debian"); NULL when unknown */
+        const char *os_version_id;   /* VERSION_ID ("12"); NULL */
+        const char *os_pretty_name;  /* PRETTY_NAME; NULL */
+        const char *shell;           /* first of /bin/sh, /bin/bash, /bin/ash, /bin/dash,
+                                      * /usr/bin/sh, /bin/busybox present; NULL */
         const char *package_manager; /* "apt" (usr/bin/dpkg), "apk" (sbin/apk), "dnf",
                                       * "yum", "rpm", "microdnf", "zypper",
                                       * "pacman"; NULL */
@@ -49,16 +49,17 @@ struct hull_audit_facts {
         uint64_t blob_bytes;         /* compressed */
         uint64_t final_files;        /* regular files in the final view */
         unsigned nlayers;
-        const char *user;      /* Config.User as written; NULL = empty */
-        bool runs_as_root;     /* user resolves to uid 0 (or is empty) */
-        bool has_passwd;       /* /etc/passwd present in the final view */
-        bool minimal;          /* no shell and no package manager */
+        const char *user;  /* Config.User as written; NULL = empty */
+        bool runs_as_root; /* user resolves to uid 0 (or is empty) */
+        bool has_passwd;   /* /etc/passwd present in the final view */
+        bool minimal;      /* no shell and no package manager */
 };
 
 /* Where a finding is.  Zero-initialised = the image as a whole. */
 struct hull_audit_where {
-        const char *path;  /* file in the image, normalised ("etc/passwd"); NULL: none */
-        const char *field; /* config or history field ("config.User", "history[3].created_by"); NULL */
+        const char *path; /* file in the image, normalised ("etc/passwd"); NULL: none */
+        const char
+                *field; /* config or history field ("config.User", "history[3].created_by"); NULL */
         bool has_layer;
         unsigned layer; /* the layer that added / changed the file or ran the instruction */
         bool deleted;
@@ -83,11 +84,11 @@ struct hull_audit_ctx {
 };
 
 /* Report a problem found by c->rule at w.  fix NULL: the rule's default. */
-void hull_audit_report(struct hull_audit_ctx *c, const struct hull_audit_where *w,
-                       const char *fix, const char *fmt, ...) _printf_(4, 5);
+void hull_audit_report(struct hull_audit_ctx *c, const struct hull_audit_where *w, const char *fix,
+                       const char *fmt, ...) _printf_(4, 5);
 void hull_audit_report_severity(struct hull_audit_ctx *c, enum hull_severity sev,
-                                const struct hull_audit_where *w, const char *fix,
-                                const char *fmt, ...) _printf_(5, 6);
+                                const struct hull_audit_where *w, const char *fix, const char *fmt,
+                                ...) _printf_(5, 6);
 
 /* What the audit wants captured by the scan (pass as hull_scan_opts.capture,
  * ud NULL): /etc/passwd, /etc/group, os-release, credential files
@@ -112,7 +113,6 @@ bool hull_audit_secret_allowed(const struct hull_audit_ctx *c, const char *value
  * HULL_OK or HULL_ENOMEM. */
 int hull_audit_run(const struct hull_image *img, const struct hull_scan *scan,
                    const struct hull_lint_config *cfg, struct hull_findings *out,
-                   struct hull_arena *fa, struct hull_audit_facts *ret_facts,
-                   struct hull_diag *d);
+                   struct hull_arena *fa, struct hull_audit_facts *ret_facts, struct hull_diag *d);
 
 #endif

@@ -68,7 +68,7 @@ struct hull_report_rule *hull_cli_report_rules(const struct hull_lint_settings *
 struct hull_cli_report {
         const char *format, *output, *fail_on_s, *severity_s; /* defaults set by init */
         bool quiet, no_color;
-        const struct hull_formatter *fmt;     /* set by check */
+        const struct hull_formatter *fmt;    /* set by check */
         enum hull_severity fail_on, min_sev; /* set by check */
 };
 void hull_cli_report_init(struct hull_cli_report *r);

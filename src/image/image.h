@@ -114,9 +114,9 @@ struct hull_image {
         const char *path; /* the archive or directory */
         enum hull_image_transport transport;
         enum hull_image_docker_shape docker_shape;
-        const char *name; /* the selected reference (tag, ref.name, digest) or NULL */
-        const char **tags;         /* every name the archive gives this image (RepoTags,
-                                    * ref.name / io.containerd.image.name annotations) */
+        const char *name;  /* the selected reference (tag, ref.name, digest) or NULL */
+        const char **tags; /* every name the archive gives this image (RepoTags,
+                            * ref.name / io.containerd.image.name annotations) */
         size_t ntags;
         const char *manifest_digest; /* NULL when the archive has no manifest blob */
         const char *config_digest;   /* "sha256:…" */
@@ -126,8 +126,8 @@ struct hull_image {
         struct hull_oci_platform platform; /* the config's */
         struct hull_image_layer *layers;
         size_t nlayers;
-        uint64_t blob_bytes; /* sum of the layer blob sizes */
-        bool verified;       /* false with opts->skip_verify */
+        uint64_t blob_bytes;             /* sum of the layer blob sizes */
+        bool verified;                   /* false with opts->skip_verify */
         struct hull_image_private *priv; /* the backend (blob store, archive index) */
 };
 

@@ -305,8 +305,7 @@ int hull_oci_index_find_ref(const struct hull_oci_index *idx, const char *ref, c
  * *ret_by_platform is set. */
 int hull_oci_index_find_ref_platform(const struct hull_oci_index *idx, const char *ref,
                                      const struct hull_oci_platform *want, const char *name,
-                                     size_t *ret_index, bool *ret_by_platform,
-                                     struct hull_diag *d);
+                                     size_t *ret_index, bool *ret_by_platform, struct hull_diag *d);
 
 /* ---- docker-archive manifest.json ---- */
 

@@ -44,14 +44,14 @@
 #include "image/tar.h"
 
 #define LOG_BLOCK_BYTES (256u * 1024)
-#ifndef MAX_BUFFERED /* tests build with a small one to exercise the waiting */
+#ifndef MAX_BUFFERED                /* tests build with a small one to exercise the waiting */
 #define MAX_BUFFERED (256ull << 20) /* log bytes waiting for the applier */
 #endif
-#define MAX_THREADS 256u            /* workers, whatever opts->threads says */
-#define PROGRESS_NS 100000000ll     /* progress callback period */
-#define PROGRESS_BYTES (1u << 20)   /* workers publish read bytes in steps of this */
-#define APPLY_CHECK 4096u           /* entries applied between progress checks */
-#define STOPPED (-1)                /* a worker gave up because another failed */
+#define MAX_THREADS 256u          /* workers, whatever opts->threads says */
+#define PROGRESS_NS 100000000ll   /* progress callback period */
+#define PROGRESS_BYTES (1u << 20) /* workers publish read bytes in steps of this */
+#define APPLY_CHECK 4096u         /* entries applied between progress checks */
+#define STOPPED (-1)              /* a worker gave up because another failed */
 
 /* --- the per-layer metadata log ------------------------------------------ */
 
@@ -225,9 +225,9 @@ static void run_fail(struct run *R, struct job *j, int code, const struct hull_d
                         /* name the blob in the message when no offset will print
                          * d->file before it (a digest mismatch has none) */
                         bool named = j->blob && (!d || d->offset == ~0ULL);
-                        size_t k = (size_t)snprintf(msg, sizeof(msg), "%.200s%slayer %u: ",
-                                                    named ? j->blob : "", named ? ": " : "",
-                                                    j->index);
+                        size_t k = (size_t)snprintf(msg, sizeof(msg),
+                                                    "%.200s%slayer %u: ", named ? j->blob : "",
+                                                    named ? ": " : "", j->index);
                         size_t mlen = strnlen(m, sizeof(msg) - 1 - k);
                         memcpy(msg + k, m, mlen);
                         msg[k + mlen] = '\0';

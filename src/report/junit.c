@@ -114,8 +114,8 @@ static int write_junit(struct hull_buf *b, const struct hull_findings *f,
                                 HULL_TRY(xml(b, m->image ? place : x->file));
                                 if (!m->image)
                                         HULL_TRY(hull_buf_printf(b, ":%u", x->line));
-                                HULL_TRY(hull_buf_printf(b, ": %s: ",
-                                                         hull_severity_to_string(x->severity)));
+                                HULL_TRY(hull_buf_printf(
+                                        b, ": %s: ", hull_severity_to_string(x->severity)));
                                 HULL_TRY(xml(b, x->message));
                                 HULL_TRY(hull_buf_puts(b, " (fix: "));
                                 HULL_TRY(xml(b, x->fix));

@@ -43,8 +43,8 @@ struct hull_report_image {
         const char *manifest_digest, *config_digest; /* manifest: NULL when none */
         const char *platform;                        /* "linux/amd64" */
         bool verified;                               /* false: --skip-verify */
-        const char *os;              /* os-release PRETTY_NAME or ID VERSION_ID; NULL */
-        const char *user;            /* Config.User; NULL = empty */
+        const char *os;   /* os-release PRETTY_NAME or ID VERSION_ID; NULL */
+        const char *user; /* Config.User; NULL = empty */
         bool runs_as_root;
         const char *shell;           /* NULL: none */
         const char *package_manager; /* NULL: none */
@@ -67,8 +67,8 @@ struct hull_report_meta {
         const char *const *files; /* every file scanned, as given */
         size_t nfiles;
         enum hull_severity fail_on;
-        bool color; /* ANSI colours (table) */
-        bool quiet; /* table: no summary when clean */
+        bool color;                            /* ANSI colours (table) */
+        bool quiet;                            /* table: no summary when clean */
         const struct hull_report_image *image; /* hullscan image; NULL otherwise */
 };
 

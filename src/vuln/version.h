@@ -69,8 +69,8 @@ bool hull_version_valid(enum hull_version_scheme s, const char *v, size_t n);
  * versions (1.2.3.redhat-00001 < 1.2.3-alpha < 1.2.3 < 1.2.3.redhat-00001)
  * and we answer as Maven does, pair by pair, which is how OSV ranges are
  * evaluated; never sort Maven versions assuming a total order. */
-int hull_version_cmp(enum hull_version_scheme s, const char *a, size_t an, const char *b,
-                     size_t bn, int *ret);
+int hull_version_cmp(enum hull_version_scheme s, const char *a, size_t an, const char *b, size_t bn,
+                     int *ret);
 
 /* Per scheme, used by hull_version_cmp (same contract). */
 int hull_version_cmp_dpkg(const char *a, size_t an, const char *b, size_t bn, int *ret);
