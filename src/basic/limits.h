@@ -54,11 +54,13 @@
 #define HULL_MAX_IMAGE_LAYERS 4096u
 
 /* Image layers (src/image: filter.c, tar.c) */
-#define HULL_MAX_LAYER_BYTES (64ull << 30)       /* decompressed bytes of one layer */
-#define HULL_MAX_DECOMPRESSION_RATIO 1000u       /* decompressed / compressed bytes (gzip tops out near 1032) */
-#define HULL_DECOMPRESSION_RATIO_GRACE (8u << 20) /* the ratio is checked once the output passes this */
-#define HULL_MAX_ZSTD_WINDOW_LOG 27u             /* zstd window, 128 MiB: libzstd's own streaming default */
-#define HULL_MAX_LAYER_ENTRIES 10000000u         /* tar entries per layer, skipped ones included */
+#define HULL_MAX_LAYER_BYTES (64ull << 30) /* decompressed bytes of one layer */
+#define HULL_MAX_DECOMPRESSION_RATIO                                                               \
+        1000u /* decompressed / compressed bytes (gzip tops out near 1032) */
+#define HULL_DECOMPRESSION_RATIO_GRACE                                                             \
+        (8u << 20)                       /* the ratio is checked once the output passes this */
+#define HULL_MAX_ZSTD_WINDOW_LOG 27u     /* zstd window, 128 MiB: libzstd's own streaming default */
+#define HULL_MAX_LAYER_ENTRIES 10000000u /* tar entries per layer, skipped ones included */
 
 /* OSV vulnerability records (src/vuln/osv.c) and their import into the
  * database (src/vuln/db.c).  A record is one JSON document: bounded in
