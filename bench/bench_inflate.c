@@ -34,26 +34,16 @@
 #include "image/source.h"
 #include "image/tar.h"
 
-static double now(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static uint64_t rng = 88172645463325252ULL;
-static uint64_t next_rand(void) {
-        rng ^= rng << 13;
-        rng ^= rng >> 7;
-        rng ^= rng << 17;
-        return rng;
-}
+#include "bench_util.h"
 
 struct buf {
         unsigned char *p;
         size_t n, cap;
 };
 
-static void put(struct buf *b, const void *d, size_t n) {
+static void put(void *sink, const void *d, size_t n) {
+        struct buf *b = sink;
+
         if (b->n + n > b->cap) {
                 b->cap = (b->n + n) * 3 / 2 + 65536;
                 b->p = realloc(b->p, b->cap);
@@ -66,97 +56,12 @@ static void put(struct buf *b, const void *d, size_t n) {
         b->n += n;
 }
 
-static void pad(struct buf *b) {
-        static const unsigned char z[512];
-        if (b->n % 512)
-                put(b, z, 512 - b->n % 512);
-}
-
-static void header(struct buf *b, const char *name, size_t size) {
-        unsigned char h[512];
-        unsigned sum = 0;
-        memset(h, 0, sizeof(h));
-        snprintf((char *)h, 100, "%s", name);
-        snprintf((char *)h + 100, 8, "%07o", 0644u);
-        snprintf((char *)h + 108, 8, "%07o", 0u);
-        snprintf((char *)h + 116, 8, "%07o", 0u);
-        snprintf((char *)h + 124, 12, "%011llo", (unsigned long long)size);
-        snprintf((char *)h + 136, 12, "%011o", 1700000000u);
-        h[156] = '0';
-        memcpy(h + 257,
-               "ustar\0"
-               "00",
-               8);
-        memset(h + 148, ' ', 8);
-        for (int i = 0; i < 512; i++)
-                sum += h[i];
-        snprintf((char *)h + 148, 8, "%06o", sum);
-        put(b, h, 512);
-}
-
-static const char *const words[] = {
-        "usr",     "lib",      "x86_64-linux-gnu",
-        "share",   "doc",      "copyright",
-        "the",     "of",       "and",
-        "static",  "const",    "return",
-        "include", "function", "license",
-        "GNU",     "General",  "Public",
-        "version", "python3",  "package",
-        "debian",  "=",        "{",
-        "}",       "(",        ")",
-        "0x00",    "error",    "warning",
-        "if",      "else",     "for",
-        "while",   "struct",   "int",
-        "char",    "void",
-};
-
-/* one file of n bytes: mostly text lines, some random bytes, some zeros */
-static void content(struct buf *b, size_t n) {
-        static unsigned char chunk[4096];
-        size_t done = 0;
-        while (done < n) {
-                size_t k = 0, want = n - done < sizeof(chunk) ? n - done : sizeof(chunk);
-                unsigned kind = (unsigned)(next_rand() % 20);
-                if (kind < 15) { /* text */
-                        while (k < want) {
-                                const char *w =
-                                        words[next_rand() % (sizeof(words) / sizeof(words[0]))];
-                                size_t l = strlen(w);
-                                if (k + l + 1 > want)
-                                        break;
-                                memcpy(chunk + k, w, l);
-                                k += l;
-                                chunk[k++] = next_rand() % 9 == 0 ? '\n' : ' ';
-                        }
-                        while (k < want)
-                                chunk[k++] = '\n';
-                } else if (kind < 19) { /* binary: random */
-                        for (; k < want; k++)
-                                chunk[k] = (unsigned char)next_rand();
-                } else { /* zeros */
-                        memset(chunk, 0, want);
-                        k = want;
-                }
-                put(b, chunk, k);
-                done += k;
-        }
-}
-
 static void make_layer(struct buf *tar, size_t target) {
-        char name[100];
         unsigned i = 0;
-        while (tar->n < target) {
-                size_t n = 1024 + (size_t)(next_rand() % (1u << 20));
-                if (next_rand() % 10 != 0)
-                        n = 64 + (size_t)(next_rand() % 8192); /* many small files */
-                snprintf(name, sizeof(name), "usr/share/bench/d%03u/file%06u", i % 500, i);
-                header(tar, name, n);
-                content(tar, n);
-                pad(tar);
-                i++;
-        }
-        static const unsigned char end[1024];
-        put(tar, end, sizeof(end));
+
+        while (tar->n < target)
+                bench_tar_file(put, tar, i++);
+        bench_tar_end(put, tar);
 }
 
 static unsigned char *slurp(const char *path, size_t *ret_n) {
@@ -277,7 +182,7 @@ static double run_igzip(const char *path) {
         pid_t pid;
 
         fflush(stdout);
-        t0 = now();
+        t0 = bench_wall();
         pid = fork();
         int st;
         if (pid == 0) {
@@ -288,7 +193,7 @@ static double run_igzip(const char *path) {
         }
         if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
                 return -1;
-        return now() - t0;
+        return bench_wall() - t0;
 }
 
 int main(int argc, char **argv) {
@@ -360,7 +265,7 @@ int main(int argc, char **argv) {
         for (int r = 0; r < rounds; r++) {
                 double t[NSTAGE];
                 for (int i = 0; i < NSTAGE; i++) {
-                        t[i] = now();
+                        t[i] = bench_wall();
                         switch (i) {
                         case ISAL: out = run_isal(gz, gz_n); break;
                         case F0:
@@ -380,7 +285,7 @@ int main(int argc, char **argv) {
                                 break;
                         }
                         if (i != IGZIP)
-                                t[i] = now() - t[i];
+                                t[i] = bench_wall() - t[i];
                         if (out != tar.n) {
                                 fprintf(stderr, "bench_inflate: %s: %llu bytes\n", names[i],
                                         (unsigned long long)out);

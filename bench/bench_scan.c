@@ -50,17 +50,7 @@
 #include "image/scan.h"
 #include "image/source.h"
 
-static double wall(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double cpu(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-        return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "bench_util.h"
 
 static _Noreturn void die(const char *what, const struct hull_diag *d) {
         char msg[1200] = "";
@@ -72,14 +62,6 @@ static _Noreturn void die(const char *what, const struct hull_diag *d) {
 
 /* --- the generated image ------------------------------------------------- */
 
-static uint64_t rng = 88172645463325252ULL;
-static uint64_t next_rand(void) {
-        rng ^= rng << 13;
-        rng ^= rng >> 7;
-        rng ^= rng << 17;
-        return rng;
-}
-
 struct gen {
         FILE *f;
         EVP_MD_CTX *md;
@@ -87,89 +69,12 @@ struct gen {
         uint64_t entries, files, content; /* what the visitor must see */
 };
 
-static void gput(struct gen *g, const void *p, size_t n) {
+static void gput(void *sink, const void *p, size_t n) {
+        struct gen *g = sink;
+
         if (fwrite(p, 1, n, g->f) != n || !EVP_DigestUpdate(g->md, p, n))
                 die("cannot write the layer", NULL);
         g->bytes += n;
-}
-
-static void gpad(struct gen *g) {
-        static const unsigned char z[512];
-        if (g->bytes % 512)
-                gput(g, z, 512 - g->bytes % 512);
-}
-
-static void header(struct gen *g, const char *name, size_t size) {
-        unsigned char h[512];
-        unsigned sum = 0;
-
-        memset(h, 0, sizeof(h));
-        snprintf((char *)h, 100, "%s", name);
-        snprintf((char *)h + 100, 8, "%07o", 0644u);
-        snprintf((char *)h + 108, 8, "%07o", 0u);
-        snprintf((char *)h + 116, 8, "%07o", 0u);
-        snprintf((char *)h + 124, 12, "%011llo", (unsigned long long)size);
-        snprintf((char *)h + 136, 12, "%011o", 1700000000u);
-        h[156] = '0';
-        memcpy(h + 257,
-               "ustar\0"
-               "00",
-               8);
-        memset(h + 148, ' ', 8);
-        for (int i = 0; i < 512; i++)
-                sum += h[i];
-        snprintf((char *)h + 148, 8, "%06o", sum);
-        gput(g, h, 512);
-        g->entries++;
-}
-
-static const char *const words[] = {
-        "usr",     "lib",      "x86_64-linux-gnu",
-        "share",   "doc",      "copyright",
-        "the",     "of",       "and",
-        "static",  "const",    "return",
-        "include", "function", "license",
-        "GNU",     "General",  "Public",
-        "version", "python3",  "package",
-        "debian",  "=",        "{",
-        "}",       "(",        ")",
-        "0x00",    "error",    "warning",
-        "if",      "else",     "for",
-        "while",   "struct",   "int",
-        "char",    "void",
-};
-
-/* one file of n bytes: mostly text lines, some random bytes, some zeros */
-static void content(struct gen *g, size_t n) {
-        static unsigned char chunk[4096];
-        size_t done = 0;
-
-        while (done < n) {
-                size_t k = 0, want = n - done < sizeof(chunk) ? n - done : sizeof(chunk);
-                unsigned kind = (unsigned)(next_rand() % 20);
-                if (kind < 15) {
-                        while (k < want) {
-                                const char *w =
-                                        words[next_rand() % (sizeof(words) / sizeof(words[0]))];
-                                size_t l = strlen(w);
-                                if (k + l + 1 > want)
-                                        break;
-                                memcpy(chunk + k, w, l);
-                                k += l;
-                                chunk[k++] = next_rand() % 9 == 0 ? '\n' : ' ';
-                        }
-                        while (k < want)
-                                chunk[k++] = '\n';
-                } else if (kind < 19) {
-                        for (; k < want; k++)
-                                chunk[k] = (unsigned char)next_rand();
-                } else {
-                        memset(chunk, 0, want);
-                        k = want;
-                }
-                gput(g, chunk, k);
-                done += k;
-        }
 }
 
 static void sha256_file(const char *path, char out[72]) {
@@ -236,25 +141,15 @@ static void generate(const char *dir, size_t total, unsigned nlayers, struct gen
                         for (unsigned k = 0; k < 8; k++) {
                                 snprintf(name, sizeof(name), "usr/share/bench/d%03u/.wh.file%06u",
                                          (fileno_ - 1 - k * 7) % 500, fileno_ - 1 - k * 7);
-                                header(&g, name, 0);
+                                bench_tar_header(gput, &g, name, 0);
+                                g.entries++;
                         }
                 while (g.bytes < total / nlayers) {
-                        size_t n = 1024 + (size_t)(next_rand() % (1u << 20));
-                        if (next_rand() % 10 != 0)
-                                n = 64 + (size_t)(next_rand() % 8192);
-                        snprintf(name, sizeof(name), "usr/share/bench/d%03u/file%06u",
-                                 fileno_ % 500, fileno_);
-                        header(&g, name, n);
-                        content(&g, n);
-                        gpad(&g);
+                        g.content += bench_tar_file(gput, &g, fileno_++);
                         g.files++;
-                        g.content += n;
-                        fileno_++;
+                        g.entries++;
                 }
-                {
-                        static const unsigned char end[1024];
-                        gput(&g, end, sizeof(end));
-                }
+                bench_tar_end(gput, &g);
                 EVP_DigestFinal_ex(g.md, dg, NULL);
                 EVP_MD_CTX_free(g.md);
                 if (fclose(g.f) != 0)
@@ -545,7 +440,7 @@ int main(int argc, char **argv) {
                 for (int i = 0; i < NSTAGE; i++) {
                         struct hull_scan_stats ss;
                         struct counts c = {0};
-                        double w0 = wall(), c0 = cpu();
+                        double w0 = bench_wall(), c0 = bench_cpu();
                         uint64_t out;
 
                         switch (i) {
@@ -556,8 +451,8 @@ int main(int argc, char **argv) {
                         case STV: out = run_scan(img, threads, true, true, &ss, &c); break;
                         default: out = run_scan(img, threads, true, false, &ss, &c); break;
                         }
-                        w0 = wall() - w0;
-                        c0 = cpu() - c0;
+                        w0 = bench_wall() - w0;
+                        c0 = bench_cpu() - c0;
                         if (i >= S1) {
                                 tar_bytes = out;
                                 if (i == STV) {

@@ -31,6 +31,7 @@ done
 if [ ${#schemes[@]} -eq 0 ]; then
         for f in "$root"/tests/vuln/diff/*.sh; do
                 s=${f##*/}
+                [ "$s" = lib.sh ] && continue # sourced by the checks
                 schemes+=("${s%.sh}")
         done
 fi

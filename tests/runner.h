@@ -5,13 +5,12 @@
  *
  * A runner supplies run_file(), which splits its file into cases (lines
  * starting with "---") and reports each with runner_case(), then the file's
- * runner_counts().  Header-only, one runner per program: the counters are
- * this program's. */
+ * runner_counts().  Header-only, one runner per program: the TAP counters
+ * (tap.h) are this program's. */
 #ifndef HULL_TESTS_RUNNER_H
 #define HULL_TESTS_RUNNER_H
 
 #include <dirent.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,21 +21,7 @@
 #include "basic/diag.h"
 #include "basic/fileio.h"
 #include "lint/engine.h"
-
-static int ntest, nfail;
-
-/* One TAP line, "ok N - ..." or "not ok N - ...". */
-static inline void tap(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static inline void tap(int ok, const char *fmt, ...) {
-        va_list ap;
-        printf("%s %d - ", ok ? "ok" : "not ok", ++ntest);
-        va_start(ap, fmt);
-        vprintf(fmt, ap);
-        va_end(ap);
-        printf("\n");
-        if (!ok)
-                nfail++;
-}
+#include "tap.h"
 
 /* Buffers hold test text: running out is a test failure, not a crash. */
 static inline void put(struct hull_buf *b, const char *s, size_t n) {

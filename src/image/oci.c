@@ -1,13 +1,12 @@
 /* oci.c - image metadata readers (see oci.h).
  *
- * Every document goes through load(): a size check, a pre-scan of the raw
- * bytes that counts nesting depth and values outside strings (jansson has no
- * depth limit we can set, and its tree costs tens of bytes per value, so both
- * are bounded before it runs), then json_loadb() with duplicate keys
- * rejected.  The tree is then walked with small typed getters that match
- * member names the way Go's encoding/json does (member()), build the
- * error's JSON path as they descend (struct pctx) and copy every string into
- * the caller's arena, so the tree can be freed before we return.
+ * Every document goes through load(): a size check, then hull_json_read()
+ * (basic/json_read.h: nesting depth and values bounded before jansson builds
+ * a tree, duplicate keys rejected).  The tree is then walked with small
+ * typed getters that match member names the way Go's encoding/json does
+ * (member()), build the error's JSON path as they descend (struct
+ * hull_json_walk) and copy every string into the caller's arena, so the tree
+ * can be freed before we return.
  *
  * Platform matching reproduces containerd/platforms: normalize() is its
  * Normalize (database.go), platform_vector() its platformVector (compare.go),
@@ -16,13 +15,12 @@
 
 #include <inttypes.h>
 #include <jansson.h>
-#include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "basic/alloc.h"
 #include "basic/err.h"
+#include "basic/json_read.h"
 #include "basic/limits.h"
 #include "basic/str.h"
 #include "dockerfile/reference.h"
@@ -53,133 +51,17 @@ static const char *q(char *buf, size_t size, const char *s) {
         return hull_str_quote(buf, size, s, '"');
 }
 
-/* ---- jansson glue ---- */
-
-/* jansson reports a failed allocation as a syntax error ("invalid token"):
- * remember it so load() can say HULL_ENOMEM. */
-static _Thread_local bool jansson_oom;
-
-static void *jansson_malloc(size_t n) {
-        void *p = hull_malloc(n);
-        if (!p)
-                jansson_oom = true;
-        return p;
-}
-
-static void jansson_free(void *p) {
-        hull_free(p);
-}
-
-static void jansson_setup(void) {
-        json_set_alloc_funcs(jansson_malloc, jansson_free);
-}
-
-static void jansson_init(void) {
-        static pthread_once_t once = PTHREAD_ONCE_INIT;
-        (void)pthread_once(&once, jansson_setup);
-}
-
-static void json_putp(json_t **p) {
-        json_decref(*p);
-}
-
-/* hull_diag_set() plus the byte offset, when d takes this error. */
-static int diag_pos(struct hull_diag *d, int code, const char *name, unsigned line, unsigned col,
-                    size_t pos, const char *msg) {
-        bool fresh = d && d->code == HULL_OK;
-
-        hull_diag_set(d, code, name, line, col, "%s", msg);
-        if (fresh)
-                d->offset = pos;
-        return code;
-}
-
-/* Depth and value count of raw JSON, outside strings.  Malformed input is
- * left to jansson; this only refuses what would be expensive. */
-static int prescan(const char *data, size_t len, const char *name, struct hull_diag *d) {
-        unsigned depth = 0, line = 1;
-        size_t values = 1, line_start = 0;
-        bool in_str = false, esc = false;
-
-        for (size_t i = 0; i < len; i++) {
-                char c = data[i];
-                if (c == '\n') {
-                        line++;
-                        line_start = i + 1;
-                }
-                if (in_str) {
-                        if (esc)
-                                esc = false;
-                        else if (c == '\\')
-                                esc = true;
-                        else if (c == '"')
-                                in_str = false;
-                        continue;
-                }
-                switch (c) {
-                case '"': in_str = true; break;
-                case '[':
-                case '{':
-                        values++;
-                        if (++depth > HULL_MAX_JSON_DEPTH) {
-                                char msg[128];
-                                unsigned col = 0;
-                                /* characters, not bytes, as jansson counts columns */
-                                for (size_t k = line_start; k <= i; k++)
-                                        col += ((unsigned char)data[k] & 0xc0) != 0x80;
-                                snprintf(msg, sizeof(msg), "JSON nested deeper than %u levels",
-                                         HULL_MAX_JSON_DEPTH);
-                                return diag_pos(d, HULL_ELIMIT, name, line, col, i, msg);
-                        }
-                        break;
-                case ']':
-                case '}':
-                        if (depth)
-                                depth--;
-                        break;
-                case ',': values++; break;
-                default: break;
-                }
-                if (values > HULL_MAX_JSON_VALUES) {
-                        char msg[128];
-                        snprintf(msg, sizeof(msg), "more than %u JSON values",
-                                 HULL_MAX_JSON_VALUES);
-                        return diag_pos(d, HULL_ELIMIT, name, line, 0, i, msg);
-                }
-        }
-        return HULL_OK;
-}
-
 /* Bounded parse of a whole document; *ret is an object or an array. */
 static int load(const char *data, size_t len, size_t max, const char *name, bool want_array,
                 json_t **ret, struct hull_diag *d) {
-        json_error_t err;
         json_t *j;
-        char msg[256];
-        size_t o = 0;
 
-        jansson_init();
         if (!data && len)
                 return hull_diag_set(d, HULL_EINVAL, name, 0, 0, "no data");
         if (len > max)
                 return hull_diag_set(d, HULL_ELIMIT, name, 0, 0,
                                      "%s: %zu bytes, more than the limit of %zu", name, len, max);
-        HULL_TRY(prescan(data, len, name, d));
-        jansson_oom = false;
-        j = json_loadb(data ? data : "", len, JSON_REJECT_DUPLICATES, &err);
-        if (!j) {
-                if (jansson_oom || json_error_code(&err) == json_error_out_of_memory)
-                        return hull_diag_set(d, HULL_ENOMEM, name, 0, 0, "%s: out of memory", name);
-                /* jansson quotes the input near the error: keep it printable */
-                for (size_t i = 0; err.text[i] && o + 1 < sizeof(msg); i++) {
-                        unsigned char c = (unsigned char)err.text[i];
-                        msg[o++] = c >= 0x20 && c < 0x7f ? (char)c : '?';
-                }
-                msg[o] = '\0';
-                return diag_pos(d, HULL_EPARSE, name, err.line > 0 ? (unsigned)err.line : 0,
-                                err.column > 0 ? (unsigned)err.column : 0,
-                                err.position > 0 ? (size_t)err.position : 0, msg);
-        }
+        HULL_TRY(hull_json_read(data, len, name, HULL_MAX_JSON_DEPTH, HULL_MAX_JSON_VALUES, &j, d));
         if (want_array ? !json_is_array(j) : !json_is_object(j)) {
                 json_decref(j);
                 return hull_diag_set(d, HULL_EPARSE, name, 0, 0,
@@ -192,83 +74,9 @@ static int load(const char *data, size_t len, size_t max, const char *name, bool
 
 /* ---- walking the tree ---- */
 
-struct pctx {
-        struct hull_arena *a;
-        const char *name;
-        struct hull_diag *d;
-        size_t plen;
-        char path[256];
-};
-
-static void pctx_init(struct pctx *c, struct hull_arena *a, const char *name, struct hull_diag *d) {
-        c->a = a;
-        c->name = name ? name : "(input)";
-        c->d = d;
-        c->plen = 0;
-        c->path[0] = '\0';
-}
-
-/* Append ".key" (or "key" at the root) or "[i]"; returns the mark to pop to. */
-static size_t push_key(struct pctx *c, const char *key) {
-        size_t mark = c->plen;
-        int n = snprintf(c->path + c->plen, sizeof(c->path) - c->plen, "%s%s", c->plen ? "." : "",
-                         key);
-        if (n > 0)
-                c->plen += (size_t)n;
-        if (c->plen >= sizeof(c->path))
-                c->plen = sizeof(c->path) - 1;
-        return mark;
-}
-
-static size_t push_index(struct pctx *c, size_t i) {
-        size_t mark = c->plen;
-        int n = snprintf(c->path + c->plen, sizeof(c->path) - c->plen, "[%zu]", i);
-        if (n > 0)
-                c->plen += (size_t)n;
-        if (c->plen >= sizeof(c->path))
-                c->plen = sizeof(c->path) - 1;
-        return mark;
-}
-
-static void pop(struct pctx *c, size_t mark) {
-        c->plen = mark;
-        c->path[mark] = '\0';
-}
-
-static int fail(struct pctx *c, int code, const char *fmt, ...) _printf_(3, 4);
-static int fail(struct pctx *c, int code, const char *fmt, ...) {
-        char msg[400];
-        va_list ap;
-
-        va_start(ap, fmt);
-        vsnprintf(msg, sizeof(msg), fmt, ap);
-        va_end(ap);
-        if (c->plen)
-                return hull_diag_set(c->d, code, c->name, 0, 0, "%s: %s: %s", c->name, c->path,
-                                     msg);
-        return hull_diag_set(c->d, code, c->name, 0, 0, "%s: %s", c->name, msg);
-}
-
-static int nomem(struct pctx *c) {
-        return hull_diag_set(c->d, HULL_ENOMEM, c->name, 0, 0, "%s: out of memory", c->name);
-}
-
-static const char *type_name(const json_t *j) {
-        switch (json_typeof(j)) {
-        case JSON_OBJECT: return "an object";
-        case JSON_ARRAY: return "an array";
-        case JSON_STRING: return "a string";
-        case JSON_INTEGER: return "an integer";
-        case JSON_REAL: return "a non-integer number";
-        case JSON_TRUE:
-        case JSON_FALSE: return "a boolean";
-        case JSON_NULL: return "null";
-        }
-        return "a value";
-}
-
-static int wrong_type(struct pctx *c, const json_t *j, const char *want) {
-        return fail(c, HULL_EPARSE, "expected %s, got %s", want, type_name(j));
+static int wrong_type(struct hull_json_walk *c, const json_t *j, const char *want) {
+        return hull_json_walk_fail(c, HULL_EPARSE, "expected %s, got %s", want,
+                                   hull_json_type_name(j));
 }
 
 /* Does JSON member name key select the Go struct field `field` (ASCII)?
@@ -299,7 +107,7 @@ static bool go_field_match(const char *key, const char *field) {
 
 /* The member of obj that Go would decode into field; *ret = NULL when
  * absent or null.  Two members for one field are an error. */
-static int member(struct pctx *c, json_t *obj, const char *field, json_t **ret) {
+static int member(struct hull_json_walk *c, json_t *obj, const char *field, json_t **ret) {
         const char *key, *found = NULL;
         json_t *v, *val = NULL;
 
@@ -308,8 +116,9 @@ static int member(struct pctx *c, json_t *obj, const char *field, json_t **ret) 
                         continue;
                 if (found) {
                         char b1[128], b2[128];
-                        return fail(c, HULL_EPARSE, "members %s and %s both set field %s",
-                                    q(b1, sizeof(b1), found), q(b2, sizeof(b2), key), field);
+                        return hull_json_walk_fail(
+                                c, HULL_EPARSE, "members %s and %s both set field %s",
+                                q(b1, sizeof(b1), found), q(b2, sizeof(b2), key), field);
                 }
                 found = key;
                 val = v;
@@ -318,19 +127,11 @@ static int member(struct pctx *c, json_t *obj, const char *field, json_t **ret) 
         return HULL_OK;
 }
 
-static int missing(struct pctx *c, const char *field) {
-        return fail(c, HULL_EPARSE, "missing required field %s", field);
+static int missing(struct hull_json_walk *c, const char *field) {
+        return hull_json_walk_fail(c, HULL_EPARSE, "missing required field %s", field);
 }
 
-static int copy_str(struct pctx *c, const json_t *j, const char **ret) {
-        char *s = hull_arena_strndup(c->a, json_string_value(j), json_string_length(j));
-        if (!s)
-                return nomem(c);
-        *ret = s;
-        return HULL_OK;
-}
-
-static int get_str(struct pctx *c, json_t *obj, const char *field, bool required,
+static int get_str(struct hull_json_walk *c, json_t *obj, const char *field, bool required,
                    const char **ret) {
         json_t *v;
         size_t mark;
@@ -341,13 +142,13 @@ static int get_str(struct pctx *c, json_t *obj, const char *field, bool required
                 *ret = NULL;
                 return required ? missing(c, field) : HULL_OK;
         }
-        mark = push_key(c, field);
-        r = json_is_string(v) ? copy_str(c, v, ret) : wrong_type(c, v, "a string");
-        pop(c, mark);
+        mark = hull_json_walk_key(c, field);
+        r = json_is_string(v) ? hull_json_walk_strdup(c, v, ret) : wrong_type(c, v, "a string");
+        hull_json_walk_pop(c, mark);
         return r;
 }
 
-static int get_bool(struct pctx *c, json_t *obj, const char *field, bool *ret) {
+static int get_bool(struct hull_json_walk *c, json_t *obj, const char *field, bool *ret) {
         json_t *v;
         size_t mark;
         int r = HULL_OK;
@@ -356,18 +157,18 @@ static int get_bool(struct pctx *c, json_t *obj, const char *field, bool *ret) {
         *ret = false;
         if (!v)
                 return HULL_OK;
-        mark = push_key(c, field);
+        mark = hull_json_walk_key(c, field);
         if (json_is_boolean(v))
                 *ret = json_is_true(v);
         else
                 r = wrong_type(c, v, "a boolean");
-        pop(c, mark);
+        hull_json_walk_pop(c, mark);
         return r;
 }
 
 /* Go int64: an integer literal (jansson rejects out-of-range ones). */
-static int get_i64(struct pctx *c, json_t *obj, const char *field, bool required, bool *ret_present,
-                   int64_t *ret) {
+static int get_i64(struct hull_json_walk *c, json_t *obj, const char *field, bool required,
+                   bool *ret_present, int64_t *ret) {
         json_t *v;
         size_t mark;
         int r = HULL_OK;
@@ -378,17 +179,17 @@ static int get_i64(struct pctx *c, json_t *obj, const char *field, bool required
                 *ret_present = v != NULL;
         if (!v)
                 return required ? missing(c, field) : HULL_OK;
-        mark = push_key(c, field);
+        mark = hull_json_walk_key(c, field);
         if (json_is_integer(v))
                 *ret = (int64_t)json_integer_value(v);
         else
                 r = wrong_type(c, v, "an integer");
-        pop(c, mark);
+        hull_json_walk_pop(c, mark);
         return r;
 }
 
 /* A member that must be a JSON container of type `type` (object or array). */
-static int get_container(struct pctx *c, json_t *obj, const char *field, bool required,
+static int get_container(struct hull_json_walk *c, json_t *obj, const char *field, bool required,
                          json_type type, json_t **ret) {
         json_t *v;
         size_t mark;
@@ -402,22 +203,24 @@ static int get_container(struct pctx *c, json_t *obj, const char *field, bool re
                 *ret = v;
                 return HULL_OK;
         }
-        mark = push_key(c, field);
+        mark = hull_json_walk_key(c, field);
         r = wrong_type(c, v, type == JSON_OBJECT ? "an object" : "an array");
-        pop(c, mark);
+        hull_json_walk_pop(c, mark);
         return r;
 }
 
-static int get_obj(struct pctx *c, json_t *obj, const char *field, bool required, json_t **ret) {
+static int get_obj(struct hull_json_walk *c, json_t *obj, const char *field, bool required,
+                   json_t **ret) {
         return get_container(c, obj, field, required, JSON_OBJECT, ret);
 }
 
-static int get_arr(struct pctx *c, json_t *obj, const char *field, bool required, json_t **ret) {
+static int get_arr(struct hull_json_walk *c, json_t *obj, const char *field, bool required,
+                   json_t **ret) {
         return get_container(c, obj, field, required, JSON_ARRAY, ret);
 }
 
 /* []string; a null element is "" as in Go.  The caller has pushed the path. */
-static int strv_of(struct pctx *c, json_t *arr, const char ***ret, size_t *ret_n) {
+static int strv_of(struct hull_json_walk *c, json_t *arr, const char ***ret, size_t *ret_n) {
         size_t n = json_array_size(arr), i;
         const char **v;
         json_t *e;
@@ -428,16 +231,16 @@ static int strv_of(struct pctx *c, json_t *arr, const char ***ret, size_t *ret_n
                 return HULL_OK;
         v = hull_arena_alloc(c->a, n * sizeof(*v));
         if (!v)
-                return nomem(c);
+                return hull_json_walk_nomem(c);
         json_array_foreach(arr, i, e) {
                 if (json_is_null(e)) {
                         v[i] = "";
                 } else if (json_is_string(e)) {
-                        HULL_TRY(copy_str(c, e, &v[i]));
+                        HULL_TRY(hull_json_walk_strdup(c, e, &v[i]));
                 } else {
-                        size_t mark = push_index(c, i);
+                        size_t mark = hull_json_walk_index(c, i);
                         int r = wrong_type(c, e, "a string");
-                        pop(c, mark);
+                        hull_json_walk_pop(c, mark);
                         return r;
                 }
         }
@@ -446,7 +249,7 @@ static int strv_of(struct pctx *c, json_t *arr, const char ***ret, size_t *ret_n
         return HULL_OK;
 }
 
-static int get_strv(struct pctx *c, json_t *obj, const char *field, const char ***ret,
+static int get_strv(struct hull_json_walk *c, json_t *obj, const char *field, const char ***ret,
                     size_t *ret_n, bool *ret_present) {
         json_t *v;
         size_t mark;
@@ -459,15 +262,15 @@ static int get_strv(struct pctx *c, json_t *obj, const char *field, const char *
                 *ret_present = v != NULL;
         if (!v)
                 return HULL_OK;
-        mark = push_key(c, field);
+        mark = hull_json_walk_key(c, field);
         r = strv_of(c, v, ret, ret_n);
-        pop(c, mark);
+        hull_json_walk_pop(c, mark);
         return r;
 }
 
 /* moby's strslice.StrSlice (Cmd, Entrypoint, Shell): an array of strings,
  * or one string meaning a one-element array. */
-static int get_strslice(struct pctx *c, json_t *obj, const char *field, const char ***ret,
+static int get_strslice(struct hull_json_walk *c, json_t *obj, const char *field, const char ***ret,
                         size_t *ret_n, bool *ret_present) {
         json_t *v;
         const char **one;
@@ -478,10 +281,10 @@ static int get_strslice(struct pctx *c, json_t *obj, const char *field, const ch
         if (!v || !json_is_string(v))
                 return get_strv(c, obj, field, ret, ret_n, ret_present);
         if (!(one = hull_arena_alloc(c->a, sizeof(*one))))
-                return nomem(c);
-        mark = push_key(c, field);
-        r = copy_str(c, v, &one[0]);
-        pop(c, mark);
+                return hull_json_walk_nomem(c);
+        mark = hull_json_walk_key(c, field);
+        r = hull_json_walk_strdup(c, v, &one[0]);
+        hull_json_walk_pop(c, mark);
         HULL_TRY(r);
         *ret = one;
         *ret_n = 1;
@@ -491,8 +294,8 @@ static int get_strslice(struct pctx *c, json_t *obj, const char *field, const ch
 }
 
 /* map[string]string, in document order; a null value is "". */
-static int get_kv(struct pctx *c, json_t *obj, const char *field, struct hull_oci_annotation **ret,
-                  size_t *ret_n) {
+static int get_kv(struct hull_json_walk *c, json_t *obj, const char *field,
+                  struct hull_oci_annotation **ret, size_t *ret_n) {
         json_t *m, *e;
         const char *key;
         struct hull_oci_annotation *v;
@@ -506,28 +309,28 @@ static int get_kv(struct pctx *c, json_t *obj, const char *field, struct hull_oc
                 return HULL_OK;
         v = hull_arena_alloc(c->a, n * sizeof(*v));
         if (!v)
-                return nomem(c);
-        mark = push_key(c, field);
+                return hull_json_walk_nomem(c);
+        mark = hull_json_walk_key(c, field);
         json_object_foreach(m, key, e) {
                 if (!(v[i].key = hull_arena_strdup(c->a, key))) {
-                        r = nomem(c);
+                        r = hull_json_walk_nomem(c);
                         break;
                 }
                 if (json_is_null(e)) {
                         v[i].value = "";
                 } else if (json_is_string(e)) {
-                        if ((r = copy_str(c, e, &v[i].value)))
+                        if ((r = hull_json_walk_strdup(c, e, &v[i].value)))
                                 break;
                 } else {
                         char b[128];
-                        size_t m2 = push_key(c, q(b, sizeof(b), key));
+                        size_t m2 = hull_json_walk_key(c, q(b, sizeof(b), key));
                         r = wrong_type(c, e, "a string");
-                        pop(c, m2);
+                        hull_json_walk_pop(c, m2);
                         break;
                 }
                 i++;
         }
-        pop(c, mark);
+        hull_json_walk_pop(c, mark);
         if (r)
                 return r;
         *ret = v;
@@ -536,7 +339,7 @@ static int get_kv(struct pctx *c, json_t *obj, const char *field, struct hull_oc
 }
 
 /* map[string]struct{} (ExposedPorts, Volumes): the keys. */
-static int get_set(struct pctx *c, json_t *obj, const char *field, const char ***ret,
+static int get_set(struct hull_json_walk *c, json_t *obj, const char *field, const char ***ret,
                    size_t *ret_n) {
         json_t *m, *e;
         const char *key;
@@ -551,22 +354,22 @@ static int get_set(struct pctx *c, json_t *obj, const char *field, const char **
                 return HULL_OK;
         v = hull_arena_alloc(c->a, n * sizeof(*v));
         if (!v)
-                return nomem(c);
-        mark = push_key(c, field);
+                return hull_json_walk_nomem(c);
+        mark = hull_json_walk_key(c, field);
         json_object_foreach(m, key, e) {
                 if (!json_is_object(e) && !json_is_null(e)) {
                         char b[128];
-                        size_t m2 = push_key(c, q(b, sizeof(b), key));
+                        size_t m2 = hull_json_walk_key(c, q(b, sizeof(b), key));
                         r = wrong_type(c, e, "an object");
-                        pop(c, m2);
+                        hull_json_walk_pop(c, m2);
                         break;
                 }
                 if (!(v[i++] = hull_arena_strdup(c->a, key))) {
-                        r = nomem(c);
+                        r = hull_json_walk_nomem(c);
                         break;
                 }
         }
-        pop(c, mark);
+        hull_json_walk_pop(c, mark);
         if (r)
                 return r;
         *ret = v;
@@ -686,15 +489,16 @@ int hull_oci_digest_check(const char *s, size_t n) {
         return HULL_EUNSUPPORTED;
 }
 
-static int check_digest(struct pctx *c, const char *s) {
+static int check_digest(struct hull_json_walk *c, const char *s) {
         char b[128];
         int r = hull_oci_digest_check(s, strlen(s));
 
         if (r == HULL_EUNSUPPORTED)
-                return fail(c, r, "unsupported digest algorithm in %s (sha256 and sha512 are)",
-                            q(b, sizeof(b), s));
+                return hull_json_walk_fail(
+                        c, r, "unsupported digest algorithm in %s (sha256 and sha512 are)",
+                        q(b, sizeof(b), s));
         if (r)
-                return fail(c, r, "invalid digest %s", q(b, sizeof(b), s));
+                return hull_json_walk_fail(c, r, "invalid digest %s", q(b, sizeof(b), s));
         return HULL_OK;
 }
 
@@ -708,7 +512,7 @@ const char *hull_oci_annotation_get(const struct hull_oci_annotation *a, size_t 
         return NULL;
 }
 
-static int parse_platform(struct pctx *c, json_t *o, struct hull_oci_platform *p) {
+static int parse_platform(struct hull_json_walk *c, json_t *o, struct hull_oci_platform *p) {
         HULL_TRY(get_str(c, o, "architecture", true, &p->architecture));
         HULL_TRY(get_str(c, o, "os", true, &p->os));
         HULL_TRY(get_str(c, o, "os.version", false, &p->os_version));
@@ -727,7 +531,7 @@ static uint64_t size_limit(enum hull_oci_kind k) {
 }
 
 /* A descriptor object; the caller has pushed its path. */
-static int parse_descriptor(struct pctx *c, json_t *o, struct hull_oci_descriptor *ret) {
+static int parse_descriptor(struct hull_json_walk *c, json_t *o, struct hull_oci_descriptor *ret) {
         json_t *plat;
         int64_t size;
         size_t mark;
@@ -739,22 +543,23 @@ static int parse_descriptor(struct pctx *c, json_t *o, struct hull_oci_descripto
         HULL_TRY(get_str(c, o, "mediaType", true, &ret->media_type));
         (void)hull_oci_media_type_lookup(ret->media_type, &ret->type);
         HULL_TRY(get_str(c, o, "digest", true, &ret->digest));
-        mark = push_key(c, "digest");
+        mark = hull_json_walk_key(c, "digest");
         r = check_digest(c, ret->digest);
-        pop(c, mark);
+        hull_json_walk_pop(c, mark);
         HULL_TRY(r);
         HULL_TRY(get_i64(c, o, "size", true, NULL, &size));
-        mark = push_key(c, "size");
+        mark = hull_json_walk_key(c, "size");
         if (size < 0)
-                r = fail(c, HULL_EPARSE, "negative size %" PRId64, size);
+                r = hull_json_walk_fail(c, HULL_EPARSE, "negative size %" PRId64, size);
         else if ((uint64_t)size > size_limit(ret->type.kind))
-                r = fail(c, HULL_ELIMIT,
-                         "size %" PRId64 " is more than the limit of %" PRIu64 " bytes for a %s",
-                         size, size_limit(ret->type.kind),
-                         ret->type.kind == HULL_OCI_KIND_UNKNOWN
-                                 ? "blob"
-                                 : hull_oci_kind_to_string(ret->type.kind));
-        pop(c, mark);
+                r = hull_json_walk_fail(c, HULL_ELIMIT,
+                                        "size %" PRId64 " is more than the limit of %" PRIu64
+                                        " bytes for a %s",
+                                        size, size_limit(ret->type.kind),
+                                        ret->type.kind == HULL_OCI_KIND_UNKNOWN
+                                                ? "blob"
+                                                : hull_oci_kind_to_string(ret->type.kind));
+        hull_json_walk_pop(c, mark);
         HULL_TRY(r);
         ret->size = (uint64_t)size;
         HULL_TRY(get_strv(c, o, "urls", &ret->urls, &ret->nurls, NULL));
@@ -762,16 +567,16 @@ static int parse_descriptor(struct pctx *c, json_t *o, struct hull_oci_descripto
         HULL_TRY(get_str(c, o, "artifactType", false, &ret->artifact_type));
         HULL_TRY(get_obj(c, o, "platform", false, &plat));
         if (plat) {
-                mark = push_key(c, "platform");
+                mark = hull_json_walk_key(c, "platform");
                 r = parse_platform(c, plat, &ret->platform);
-                pop(c, mark);
+                hull_json_walk_pop(c, mark);
                 HULL_TRY(r);
                 ret->has_platform = true;
         }
         return HULL_OK;
 }
 
-static int get_descriptor(struct pctx *c, json_t *obj, const char *field, bool required,
+static int get_descriptor(struct hull_json_walk *c, json_t *obj, const char *field, bool required,
                           struct hull_oci_descriptor *ret, bool *ret_present) {
         json_t *v;
         size_t mark;
@@ -782,29 +587,30 @@ static int get_descriptor(struct pctx *c, json_t *obj, const char *field, bool r
                 *ret_present = v != NULL;
         if (!v)
                 return required ? missing(c, field) : HULL_OK;
-        mark = push_key(c, field);
+        mark = hull_json_walk_key(c, field);
         r = parse_descriptor(c, v, ret);
-        pop(c, mark);
+        hull_json_walk_pop(c, mark);
         return r;
 }
 
 /* schemaVersion: required, 2. */
-static int check_schema_version(struct pctx *c, json_t *root, int *ret) {
+static int check_schema_version(struct hull_json_walk *c, json_t *root, int *ret) {
         int64_t v;
         size_t mark;
         int r = HULL_OK;
 
         HULL_TRY(get_i64(c, root, "schemaVersion", true, NULL, &v));
-        mark = push_key(c, "schemaVersion");
+        mark = hull_json_walk_key(c, "schemaVersion");
         if (v != 2)
-                r = fail(c, HULL_EUNSUPPORTED, "unsupported schema version %" PRId64 " (2 is)", v);
-        pop(c, mark);
+                r = hull_json_walk_fail(c, HULL_EUNSUPPORTED,
+                                        "unsupported schema version %" PRId64 " (2 is)", v);
+        hull_json_walk_pop(c, mark);
         *ret = 2;
         return r;
 }
 
 /* The document's own mediaType: absent, or of kind want. */
-static int check_own_media_type(struct pctx *c, json_t *root, enum hull_oci_kind want,
+static int check_own_media_type(struct hull_json_walk *c, json_t *root, enum hull_oci_kind want,
                                 const char **ret, bool *ret_docker) {
         struct hull_oci_media_type t;
         char b[160];
@@ -815,14 +621,16 @@ static int check_own_media_type(struct pctx *c, json_t *root, enum hull_oci_kind
         *ret_docker = false;
         if (!*ret)
                 return HULL_OK;
-        mark = push_key(c, "mediaType");
+        mark = hull_json_walk_key(c, "mediaType");
         if (hull_oci_media_type_lookup(*ret, &t) != HULL_OK)
-                r = fail(c, HULL_EUNSUPPORTED, "unsupported media type %s", q(b, sizeof(b), *ret));
+                r = hull_json_walk_fail(c, HULL_EUNSUPPORTED, "unsupported media type %s",
+                                        q(b, sizeof(b), *ret));
         else if (t.kind != want)
-                r = fail(c, HULL_EPARSE, "media type %s is an image %s, not an image %s",
-                         q(b, sizeof(b), *ret), hull_oci_kind_to_string(t.kind),
-                         hull_oci_kind_to_string(want));
-        pop(c, mark);
+                r = hull_json_walk_fail(c, HULL_EPARSE,
+                                        "media type %s is an image %s, not an image %s",
+                                        q(b, sizeof(b), *ret), hull_oci_kind_to_string(t.kind),
+                                        hull_oci_kind_to_string(want));
+        hull_json_walk_pop(c, mark);
         *ret_docker = t.docker;
         return r;
 }
@@ -831,21 +639,22 @@ static int check_own_media_type(struct pctx *c, json_t *root, enum hull_oci_kind
 
 int hull_oci_layout_parse(struct hull_arena *a, const char *data, size_t len, const char *name,
                           const char **ret_version, struct hull_diag *d) {
-        _cleanup_(json_putp) json_t *root = NULL;
-        struct pctx c;
+        _cleanup_(json_decrefp) json_t *root = NULL;
+        struct hull_json_walk c;
         const char *v;
         size_t mark;
 
-        pctx_init(&c, a, name, d);
+        hull_json_walk_init(&c, a, name, d);
         HULL_TRY(load(data, len, HULL_MAX_MANIFEST_BYTES, c.name, false, &root, d));
         HULL_TRY(get_str(&c, root, "imageLayoutVersion", true, &v));
         if (strncmp(v, "1.", 2) != 0) {
                 char b[128];
                 int r;
-                mark = push_key(&c, "imageLayoutVersion");
-                r = fail(&c, HULL_EUNSUPPORTED, "unsupported image layout version %s (1.x is)",
-                         q(b, sizeof(b), v));
-                pop(&c, mark);
+                mark = hull_json_walk_key(&c, "imageLayoutVersion");
+                r = hull_json_walk_fail(&c, HULL_EUNSUPPORTED,
+                                        "unsupported image layout version %s (1.x is)",
+                                        q(b, sizeof(b), v));
+                hull_json_walk_pop(&c, mark);
                 return r;
         }
         *ret_version = v;
@@ -854,24 +663,24 @@ int hull_oci_layout_parse(struct hull_arena *a, const char *data, size_t len, co
 
 /* ---- index ---- */
 
-static int parse_descriptor_array(struct pctx *c, json_t *arr, const char *field,
+static int parse_descriptor_array(struct hull_json_walk *c, json_t *arr, const char *field,
                                   struct hull_oci_descriptor **ret, size_t *ret_n) {
-        size_t n = json_array_size(arr), i, mark = push_key(c, field);
+        size_t n = json_array_size(arr), i, mark = hull_json_walk_key(c, field);
         struct hull_oci_descriptor *v = NULL;
         json_t *e;
         int r = HULL_OK;
 
         if (n && !(v = hull_arena_alloc(c->a, n * sizeof(*v))))
-                r = nomem(c);
+                r = hull_json_walk_nomem(c);
         json_array_foreach(arr, i, e) {
                 size_t m2;
                 if (r)
                         break;
-                m2 = push_index(c, i);
+                m2 = hull_json_walk_index(c, i);
                 r = parse_descriptor(c, e, &v[i]);
-                pop(c, m2);
+                hull_json_walk_pop(c, m2);
         }
-        pop(c, mark);
+        hull_json_walk_pop(c, mark);
         if (r)
                 return r;
         *ret = v;
@@ -881,15 +690,15 @@ static int parse_descriptor_array(struct pctx *c, json_t *arr, const char *field
 
 int hull_oci_index_parse(struct hull_arena *a, const char *data, size_t len, const char *name,
                          struct hull_oci_index **ret, struct hull_diag *d) {
-        _cleanup_(json_putp) json_t *root = NULL;
+        _cleanup_(json_decrefp) json_t *root = NULL;
         struct hull_oci_index *idx;
-        struct pctx c;
+        struct hull_json_walk c;
         json_t *arr;
 
-        pctx_init(&c, a, name, d);
+        hull_json_walk_init(&c, a, name, d);
         HULL_TRY(load(data, len, HULL_MAX_MANIFEST_BYTES, c.name, false, &root, d));
         if (!(idx = hull_arena_alloc0(a, sizeof(*idx))))
-                return nomem(&c);
+                return hull_json_walk_nomem(&c);
         HULL_TRY(check_schema_version(&c, root, &idx->schema_version));
         HULL_TRY(check_own_media_type(&c, root, HULL_OCI_KIND_INDEX, &idx->media_type,
                                       &idx->docker));
@@ -904,39 +713,41 @@ int hull_oci_index_parse(struct hull_arena *a, const char *data, size_t len, con
 
 int hull_oci_manifest_parse(struct hull_arena *a, const char *data, size_t len, const char *name,
                             struct hull_oci_manifest **ret, struct hull_diag *d) {
-        _cleanup_(json_putp) json_t *root = NULL;
+        _cleanup_(json_decrefp) json_t *root = NULL;
         struct hull_oci_manifest *m;
-        struct pctx c;
+        struct hull_json_walk c;
         json_t *arr;
         char b[160];
         size_t mark;
         int r = HULL_OK;
 
-        pctx_init(&c, a, name, d);
+        hull_json_walk_init(&c, a, name, d);
         HULL_TRY(load(data, len, HULL_MAX_MANIFEST_BYTES, c.name, false, &root, d));
         if (!(m = hull_arena_alloc0(a, sizeof(*m))))
-                return nomem(&c);
+                return hull_json_walk_nomem(&c);
         HULL_TRY(check_schema_version(&c, root, &m->schema_version));
         HULL_TRY(
                 check_own_media_type(&c, root, HULL_OCI_KIND_MANIFEST, &m->media_type, &m->docker));
         HULL_TRY(get_descriptor(&c, root, "config", true, &m->config, NULL));
         if (m->config.type.kind != HULL_OCI_KIND_CONFIG) {
-                mark = push_key(&c, "config");
-                r = fail(&c, HULL_EUNSUPPORTED,
-                         "media type %s is not a container image config (an OCI artifact?)",
-                         q(b, sizeof(b), m->config.media_type));
-                pop(&c, mark);
+                mark = hull_json_walk_key(&c, "config");
+                r = hull_json_walk_fail(
+                        &c, HULL_EUNSUPPORTED,
+                        "media type %s is not a container image config (an OCI artifact?)",
+                        q(b, sizeof(b), m->config.media_type));
+                hull_json_walk_pop(&c, mark);
                 return r;
         }
         HULL_TRY(get_arr(&c, root, "layers", true, &arr));
         HULL_TRY(parse_descriptor_array(&c, arr, "layers", &m->layers, &m->nlayers));
         for (size_t i = 0; i < m->nlayers; i++)
                 if (m->layers[i].type.kind != HULL_OCI_KIND_LAYER) {
-                        mark = push_key(&c, "layers");
-                        push_index(&c, i);
-                        r = fail(&c, HULL_EUNSUPPORTED, "unsupported layer media type %s",
-                                 q(b, sizeof(b), m->layers[i].media_type));
-                        pop(&c, mark);
+                        mark = hull_json_walk_key(&c, "layers");
+                        hull_json_walk_index(&c, i);
+                        r = hull_json_walk_fail(&c, HULL_EUNSUPPORTED,
+                                                "unsupported layer media type %s",
+                                                q(b, sizeof(b), m->layers[i].media_type));
+                        hull_json_walk_pop(&c, mark);
                         return r;
                 }
         HULL_TRY(get_kv(&c, root, "annotations", &m->annotations, &m->nannotations));
@@ -948,11 +759,12 @@ int hull_oci_manifest_parse(struct hull_arena *a, const char *data, size_t len, 
 
 /* ---- config ---- */
 
-static int parse_healthcheck(struct pctx *c, json_t *o, const struct hull_oci_healthcheck **ret) {
+static int parse_healthcheck(struct hull_json_walk *c, json_t *o,
+                             const struct hull_oci_healthcheck **ret) {
         struct hull_oci_healthcheck *h = hull_arena_alloc0(c->a, sizeof(*h));
 
         if (!h)
-                return nomem(c);
+                return hull_json_walk_nomem(c);
         HULL_TRY(get_strv(c, o, "Test", &h->test, &h->ntest, NULL));
         HULL_TRY(get_i64(c, o, "Interval", false, NULL, &h->interval));
         HULL_TRY(get_i64(c, o, "Timeout", false, NULL, &h->timeout));
@@ -963,7 +775,7 @@ static int parse_healthcheck(struct pctx *c, json_t *o, const struct hull_oci_he
         return HULL_OK;
 }
 
-static int parse_exec_config(struct pctx *c, json_t *o, struct hull_oci_exec_config *x) {
+static int parse_exec_config(struct hull_json_walk *c, json_t *o, struct hull_oci_exec_config *x) {
         json_t *hc;
 
         HULL_TRY(get_str(c, o, "User", false, &x->user));
@@ -977,9 +789,9 @@ static int parse_exec_config(struct pctx *c, json_t *o, struct hull_oci_exec_con
         HULL_TRY(get_kv(c, o, "Labels", &x->labels, &x->nlabels));
         HULL_TRY(get_obj(c, o, "Healthcheck", false, &hc));
         if (hc) {
-                size_t mark = push_key(c, "Healthcheck");
+                size_t mark = hull_json_walk_key(c, "Healthcheck");
                 int r = parse_healthcheck(c, hc, &x->healthcheck);
-                pop(c, mark);
+                hull_json_walk_pop(c, mark);
                 HULL_TRY(r);
         }
         HULL_TRY(get_str(c, o, "StopSignal", false, &x->stop_signal));
@@ -989,17 +801,17 @@ static int parse_exec_config(struct pctx *c, json_t *o, struct hull_oci_exec_con
         return HULL_OK;
 }
 
-static int parse_history(struct pctx *c, json_t *arr, struct hull_oci_config *cfg) {
+static int parse_history(struct hull_json_walk *c, json_t *arr, struct hull_oci_config *cfg) {
         size_t n = json_array_size(arr), i;
         json_t *e;
 
         if (n == 0)
                 return HULL_OK;
         if (!(cfg->history = hull_arena_alloc0(c->a, n * sizeof(*cfg->history))))
-                return nomem(c);
+                return hull_json_walk_nomem(c);
         json_array_foreach(arr, i, e) {
                 struct hull_oci_history *h = &cfg->history[i];
-                size_t mark = push_index(c, i);
+                size_t mark = hull_json_walk_index(c, i);
                 int r;
                 if (!json_is_object(e)) {
                         r = wrong_type(c, e, "an object");
@@ -1009,7 +821,7 @@ static int parse_history(struct pctx *c, json_t *arr, struct hull_oci_config *cf
                            !(r = get_str(c, e, "comment", false, &h->comment))) {
                         r = get_bool(c, e, "empty_layer", &h->empty_layer);
                 }
-                pop(c, mark);
+                hull_json_walk_pop(c, mark);
                 HULL_TRY(r);
                 h->layer = -1;
         }
@@ -1036,68 +848,69 @@ static void map_history(struct hull_oci_config *cfg) {
 
 int hull_oci_config_parse(struct hull_arena *a, const char *data, size_t len, const char *name,
                           struct hull_oci_config **ret, struct hull_diag *d) {
-        _cleanup_(json_putp) json_t *root = NULL;
+        _cleanup_(json_decrefp) json_t *root = NULL;
         struct hull_oci_config *cfg;
         json_t *o, *rootfs, *arr;
-        struct pctx c;
+        struct hull_json_walk c;
         size_t mark;
         int r;
 
-        pctx_init(&c, a, name, d);
+        hull_json_walk_init(&c, a, name, d);
         HULL_TRY(load(data, len, HULL_MAX_CONFIG_BYTES, c.name, false, &root, d));
         if (!(cfg = hull_arena_alloc0(a, sizeof(*cfg))))
-                return nomem(&c);
+                return hull_json_walk_nomem(&c);
         HULL_TRY(parse_platform(&c, root, &cfg->platform));
         if (!cfg->platform.architecture[0])
-                return fail(&c, HULL_EPARSE, "empty architecture");
+                return hull_json_walk_fail(&c, HULL_EPARSE, "empty architecture");
         if (!cfg->platform.os[0])
-                return fail(&c, HULL_EPARSE, "empty os");
+                return hull_json_walk_fail(&c, HULL_EPARSE, "empty os");
         HULL_TRY(get_str(&c, root, "created", false, &cfg->created));
         HULL_TRY(get_str(&c, root, "author", false, &cfg->author));
         HULL_TRY(get_obj(&c, root, "config", false, &o));
         if (o) {
-                mark = push_key(&c, "config");
+                mark = hull_json_walk_key(&c, "config");
                 r = parse_exec_config(&c, o, &cfg->config);
-                pop(&c, mark);
+                hull_json_walk_pop(&c, mark);
                 HULL_TRY(r);
                 cfg->has_config = true;
         }
 
         HULL_TRY(get_obj(&c, root, "rootfs", true, &rootfs));
-        mark = push_key(&c, "rootfs");
+        mark = hull_json_walk_key(&c, "rootfs");
         r = get_str(&c, rootfs, "type", true, &cfg->rootfs_type);
         if (!r && strcmp(cfg->rootfs_type, "layers") != 0) {
                 char b[128];
-                size_t m2 = push_key(&c, "type");
-                r = fail(&c, HULL_EUNSUPPORTED, "unsupported rootfs type %s (\"layers\" is)",
-                         q(b, sizeof(b), cfg->rootfs_type));
-                pop(&c, m2);
+                size_t m2 = hull_json_walk_key(&c, "type");
+                r = hull_json_walk_fail(&c, HULL_EUNSUPPORTED,
+                                        "unsupported rootfs type %s (\"layers\" is)",
+                                        q(b, sizeof(b), cfg->rootfs_type));
+                hull_json_walk_pop(&c, m2);
         }
         if (!r)
                 r = get_arr(&c, rootfs, "diff_ids", true, &arr);
         if (!r) {
-                size_t m2 = push_key(&c, "diff_ids");
+                size_t m2 = hull_json_walk_key(&c, "diff_ids");
                 r = strv_of(&c, arr, &cfg->diff_ids, &cfg->ndiff_ids);
                 for (size_t i = 0; !r && i < cfg->ndiff_ids; i++) {
-                        size_t m3 = push_index(&c, i);
+                        size_t m3 = hull_json_walk_index(&c, i);
                         r = check_digest(&c, cfg->diff_ids[i]);
-                        pop(&c, m3);
+                        hull_json_walk_pop(&c, m3);
                 }
-                pop(&c, m2);
+                hull_json_walk_pop(&c, m2);
         }
-        pop(&c, mark);
+        hull_json_walk_pop(&c, mark);
         HULL_TRY(r);
 
         HULL_TRY(get_arr(&c, root, "history", false, &arr));
         if (arr) {
-                mark = push_key(&c, "history");
+                mark = hull_json_walk_key(&c, "history");
                 r = parse_history(&c, arr, cfg);
-                pop(&c, mark);
+                hull_json_walk_pop(&c, mark);
                 HULL_TRY(r);
         }
         if (cfg->ndiff_ids && !(cfg->layer_history = hull_arena_alloc0(
                                         a, cfg->ndiff_ids * sizeof(*cfg->layer_history))))
-                return nomem(&c);
+                return hull_json_walk_nomem(&c);
         map_history(cfg);
         *ret = cfg;
         return HULL_OK;
@@ -1797,21 +1610,22 @@ int hull_oci_index_find_ref_platform(const struct hull_oci_index *idx, const cha
 /* ---- docker-archive manifest.json ---- */
 
 /* Relative, non-empty, bounded, no ".." component. */
-static int check_archive_path(struct pctx *c, const char *p) {
+static int check_archive_path(struct hull_json_walk *c, const char *p) {
         char b[128];
         size_t n = strlen(p);
 
         if (n == 0)
-                return fail(c, HULL_EPARSE, "empty path");
+                return hull_json_walk_fail(c, HULL_EPARSE, "empty path");
         if (n > HULL_MAX_PATH_BYTES)
-                return fail(c, HULL_ELIMIT, "path longer than %u bytes", HULL_MAX_PATH_BYTES);
+                return hull_json_walk_fail(c, HULL_ELIMIT, "path longer than %u bytes",
+                                           HULL_MAX_PATH_BYTES);
         if (p[0] == '/')
-                return fail(c, HULL_EPARSE, "absolute path %s", q(b, sizeof(b), p));
+                return hull_json_walk_fail(c, HULL_EPARSE, "absolute path %s", q(b, sizeof(b), p));
         for (const char *s = p; *s;) {
                 size_t l = strcspn(s, "/");
                 if (l == 2 && s[0] == '.' && s[1] == '.')
-                        return fail(c, HULL_EPARSE, "path %s leaves the archive",
-                                    q(b, sizeof(b), p));
+                        return hull_json_walk_fail(c, HULL_EPARSE, "path %s leaves the archive",
+                                                   q(b, sizeof(b), p));
                 s += l;
                 if (*s)
                         s++;
@@ -1820,7 +1634,7 @@ static int check_archive_path(struct pctx *c, const char *p) {
 }
 
 /* "blobs/<alg>/<encoded>" -> "<alg>:<encoded>" when that is a good digest. */
-static const char *blob_digest(struct pctx *c, const char *p) {
+static const char *blob_digest(struct hull_json_walk *c, const char *p) {
         const char *alg, *slash;
         char buf[256];
 
@@ -1837,7 +1651,7 @@ static const char *blob_digest(struct pctx *c, const char *p) {
 }
 
 /* "<64 hex><suffix>" -> "sha256:<hex>". */
-static const char *hex_name_digest(struct pctx *c, const char *p, const char *suffix) {
+static const char *hex_name_digest(struct hull_json_walk *c, const char *p, const char *suffix) {
         size_t sl = strlen(suffix);
         char buf[80];
 
@@ -1847,7 +1661,8 @@ static const char *hex_name_digest(struct pctx *c, const char *p, const char *su
         return hull_arena_strdup(c->a, buf);
 }
 
-static int parse_docker_layer(struct pctx *c, const char *p, struct hull_docker_layer *l) {
+static int parse_docker_layer(struct hull_json_walk *c, const char *p,
+                              struct hull_docker_layer *l) {
         HULL_TRY(check_archive_path(c, p));
         l->path = p;
         l->digest = NULL;
@@ -1864,7 +1679,7 @@ static int parse_docker_layer(struct pctx *c, const char *p, struct hull_docker_
         return HULL_OK;
 }
 
-static int parse_layer_sources(struct pctx *c, json_t *o, struct hull_docker_image *img) {
+static int parse_layer_sources(struct hull_json_walk *c, json_t *o, struct hull_docker_image *img) {
         json_t *m, *e;
         const char *key;
         size_t n, i = 0, mark;
@@ -1874,28 +1689,28 @@ static int parse_layer_sources(struct pctx *c, json_t *o, struct hull_docker_ima
         if (!m || (n = json_object_size(m)) == 0)
                 return HULL_OK;
         if (!(img->layer_sources = hull_arena_alloc0(c->a, n * sizeof(*img->layer_sources))))
-                return nomem(c);
-        mark = push_key(c, "LayerSources");
+                return hull_json_walk_nomem(c);
+        mark = hull_json_walk_key(c, "LayerSources");
         json_object_foreach(m, key, e) {
                 char b[128];
-                size_t m2 = push_key(c, q(b, sizeof(b), key));
+                size_t m2 = hull_json_walk_key(c, q(b, sizeof(b), key));
                 r = check_digest(c, key);
                 if (!r && !(img->layer_sources[i].diff_id = hull_arena_strdup(c->a, key)))
-                        r = nomem(c);
+                        r = hull_json_walk_nomem(c);
                 if (!r)
                         r = parse_descriptor(c, e, &img->layer_sources[i].desc);
-                pop(c, m2);
+                hull_json_walk_pop(c, m2);
                 if (r)
                         break;
                 i++;
         }
-        pop(c, mark);
+        hull_json_walk_pop(c, mark);
         HULL_TRY(r);
         img->nlayer_sources = n;
         return HULL_OK;
 }
 
-static int parse_docker_image(struct pctx *c, json_t *o, struct hull_docker_image *img) {
+static int parse_docker_image(struct hull_json_walk *c, json_t *o, struct hull_docker_image *img) {
         const char **layers;
         size_t nlayers, mark;
         json_t *arr;
@@ -1904,25 +1719,25 @@ static int parse_docker_image(struct pctx *c, json_t *o, struct hull_docker_imag
         if (!json_is_object(o))
                 return wrong_type(c, o, "an object");
         HULL_TRY(get_str(c, o, "Config", true, &img->config));
-        mark = push_key(c, "Config");
+        mark = hull_json_walk_key(c, "Config");
         r = check_archive_path(c, img->config);
-        pop(c, mark);
+        hull_json_walk_pop(c, mark);
         HULL_TRY(r);
         if (!(img->config_digest = blob_digest(c, img->config)))
                 img->config_digest = hex_name_digest(c, img->config, ".json");
         HULL_TRY(get_strv(c, o, "RepoTags", &img->repo_tags, &img->nrepo_tags, NULL));
         HULL_TRY(get_arr(c, o, "Layers", true, &arr));
-        mark = push_key(c, "Layers");
+        mark = hull_json_walk_key(c, "Layers");
         r = strv_of(c, arr, &layers, &nlayers);
         if (!r && nlayers &&
             !(img->layers = hull_arena_alloc0(c->a, nlayers * sizeof(*img->layers))))
-                r = nomem(c);
+                r = hull_json_walk_nomem(c);
         for (size_t i = 0; !r && i < nlayers; i++) {
-                size_t m2 = push_index(c, i);
+                size_t m2 = hull_json_walk_index(c, i);
                 r = parse_docker_layer(c, layers[i], &img->layers[i]);
-                pop(c, m2);
+                hull_json_walk_pop(c, m2);
         }
-        pop(c, mark);
+        hull_json_walk_pop(c, mark);
         HULL_TRY(r);
         img->nlayers = nlayers;
         return parse_layer_sources(c, o, img);
@@ -1930,23 +1745,23 @@ static int parse_docker_image(struct pctx *c, json_t *o, struct hull_docker_imag
 
 int hull_docker_manifest_parse(struct hull_arena *a, const char *data, size_t len, const char *name,
                                struct hull_docker_manifest **ret, struct hull_diag *d) {
-        _cleanup_(json_putp) json_t *root = NULL;
+        _cleanup_(json_decrefp) json_t *root = NULL;
         struct hull_docker_manifest *m;
-        struct pctx c;
+        struct hull_json_walk c;
         json_t *e;
         size_t n, i;
 
-        pctx_init(&c, a, name, d);
+        hull_json_walk_init(&c, a, name, d);
         HULL_TRY(load(data, len, HULL_MAX_MANIFEST_BYTES, c.name, true, &root, d));
         if (!(m = hull_arena_alloc0(a, sizeof(*m))))
-                return nomem(&c);
+                return hull_json_walk_nomem(&c);
         n = json_array_size(root);
         if (n && !(m->images = hull_arena_alloc0(a, n * sizeof(*m->images))))
-                return nomem(&c);
+                return hull_json_walk_nomem(&c);
         json_array_foreach(root, i, e) {
-                size_t mark = push_index(&c, i);
+                size_t mark = hull_json_walk_index(&c, i);
                 int r = parse_docker_image(&c, e, &m->images[i]);
-                pop(&c, mark);
+                hull_json_walk_pop(&c, mark);
                 HULL_TRY(r);
         }
         m->nimages = n;

@@ -1,21 +1,21 @@
 /* osv.c - the OSV record reader (see osv.h).
  *
- * A record goes through three stages: a pre-scan of the raw bytes that
- * bounds nesting depth and the number of values (jansson has no limit we can
- * set and spends tens of bytes per value), json_loadb() with duplicate
- * member names refused, then a walk of the tree with small typed getters
- * that build the error's JSON path as they descend (struct pctx) and copy
- * every string into the caller's arena, so the tree is freed before we
- * return.  Member names match exactly: the schema is case-sensitive. */
+ * A record goes through two stages (basic/json_read.h): hull_json_read(),
+ * which bounds nesting depth and the number of values before jansson builds
+ * a tree and refuses duplicate member names, then a walk of the tree with
+ * small typed getters that build the error's JSON path as they descend
+ * (struct hull_json_walk) and copy every string into the caller's arena, so
+ * the tree is freed before we return.  Member names match exactly: the
+ * schema is case-sensitive. */
 #include "vuln/osv.h"
 
 #include <jansson.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "basic/alloc.h"
 #include "basic/err.h"
+#include "basic/json_read.h"
 #include "basic/limits.h"
 #include "basic/str.h"
 
@@ -202,144 +202,7 @@ char *hull_osv_time_format(const struct hull_osv_time *t, char *buf) {
         return buf;
 }
 
-/* ---- bounds before jansson ---- */
-
-static int diag_pos(struct hull_diag *d, int code, const char *name, unsigned line, unsigned col,
-                    size_t pos, const char *msg) {
-        bool fresh = d && d->code == HULL_OK;
-
-        hull_diag_set(d, code, name, line, col, "%s", msg);
-        if (fresh)
-                d->offset = pos;
-        return code;
-}
-
-/* Depth and value count of raw JSON, outside strings.  Malformed input is
- * left to jansson; this only refuses what would be expensive. */
-static int prescan(const char *data, size_t len, const char *name, struct hull_diag *d) {
-        unsigned depth = 0, line = 1;
-        size_t values = 1, line_start = 0;
-        bool in_str = false, esc = false;
-        char msg[128];
-
-        for (size_t i = 0; i < len; i++) {
-                char c = data[i];
-                if (in_str) {
-                        if (esc)
-                                esc = false;
-                        else if (c == '\\')
-                                esc = true;
-                        else if (c == '"')
-                                in_str = false;
-                        else if (c == '\n') /* invalid JSON: jansson will say so */
-                                line++, line_start = i + 1;
-                        continue;
-                }
-                switch (c) {
-                case '\n':
-                        line++;
-                        line_start = i + 1;
-                        break;
-                case '"': in_str = true; break;
-                case '[':
-                case '{':
-                        values++;
-                        if (++depth > HULL_MAX_OSV_JSON_DEPTH) {
-                                unsigned col = 0;
-                                /* characters, not bytes, as jansson counts columns */
-                                for (size_t k = line_start; k <= i; k++)
-                                        col += ((unsigned char)data[k] & 0xc0) != 0x80;
-                                snprintf(msg, sizeof(msg), "JSON nested deeper than %u levels",
-                                         HULL_MAX_OSV_JSON_DEPTH);
-                                return diag_pos(d, HULL_ELIMIT, name, line, col, i, msg);
-                        }
-                        break;
-                case ']':
-                case '}':
-                        if (depth)
-                                depth--;
-                        break;
-                case ',':
-                        if (++values > HULL_MAX_OSV_JSON_VALUES) {
-                                snprintf(msg, sizeof(msg), "more than %u JSON values",
-                                         HULL_MAX_OSV_JSON_VALUES);
-                                return diag_pos(d, HULL_ELIMIT, name, line, 0, i, msg);
-                        }
-                        break;
-                default: break;
-                }
-        }
-        return HULL_OK;
-}
-
 /* ---- walking the tree ---- */
-
-struct pctx {
-        struct hull_arena *a;
-        const char *name;
-        struct hull_diag *d;
-        size_t plen;
-        char path[256];
-};
-
-/* Append ".key" (or "key" at the root) or "[i]"; returns the mark to pop to. */
-static size_t push_key(struct pctx *c, const char *key) {
-        size_t mark = c->plen;
-        int n = snprintf(c->path + c->plen, sizeof(c->path) - c->plen, "%s%s", c->plen ? "." : "",
-                         key);
-        if (n > 0)
-                c->plen += (size_t)n;
-        if (c->plen >= sizeof(c->path))
-                c->plen = sizeof(c->path) - 1;
-        return mark;
-}
-
-static size_t push_index(struct pctx *c, size_t i) {
-        size_t mark = c->plen;
-        int n = snprintf(c->path + c->plen, sizeof(c->path) - c->plen, "[%zu]", i);
-        if (n > 0)
-                c->plen += (size_t)n;
-        if (c->plen >= sizeof(c->path))
-                c->plen = sizeof(c->path) - 1;
-        return mark;
-}
-
-static void pop(struct pctx *c, size_t mark) {
-        c->plen = mark;
-        c->path[mark] = '\0';
-}
-
-static int fail(struct pctx *c, int code, const char *fmt, ...) _printf_(3, 4);
-static int fail(struct pctx *c, int code, const char *fmt, ...) {
-        char msg[400];
-        va_list ap;
-
-        va_start(ap, fmt);
-        vsnprintf(msg, sizeof(msg), fmt, ap);
-        va_end(ap);
-        if (c->plen)
-                return hull_diag_set(c->d, code, c->name, 0, 0, "%s: %s: %s", c->name, c->path,
-                                     msg);
-        return hull_diag_set(c->d, code, c->name, 0, 0, "%s: %s", c->name, msg);
-}
-
-static int nomem(struct pctx *c) {
-        return hull_diag_set(c->d, HULL_ENOMEM, c->name, 0, 0, "%s: out of memory", c->name);
-}
-
-static const char *type_name(const json_t *j) {
-        switch (json_typeof(j)) {
-        case JSON_OBJECT: return "an object";
-        case JSON_ARRAY: return "an array";
-        case JSON_STRING: return "a string";
-        case JSON_INTEGER: return "an integer";
-        case JSON_REAL: return "a number";
-        case JSON_TRUE:
-        case JSON_FALSE: return "a boolean";
-        case JSON_NULL: return "null";
-        }
-        return "a value";
-}
 
 static const char *want_name(json_type t) {
         switch (t) {
@@ -357,55 +220,50 @@ static const char *q(char *buf, size_t size, const char *s) {
 /* obj's member key, which must have JSON type `type` when present.  null
  * counts as absent only where the schema allows it (nullable).  *ret is
  * NULL when absent; a required member that is absent is an error. */
-static int member(struct pctx *c, json_t *obj, const char *key, json_type type, bool required,
-                  bool nullable, json_t **ret) {
+static int member(struct hull_json_walk *c, json_t *obj, const char *key, json_type type,
+                  bool required, bool nullable, json_t **ret) {
         json_t *v = json_object_get(obj, key);
         int r = HULL_OK;
 
         *ret = NULL;
         if (!v || (nullable && json_is_null(v))) {
                 if (required)
-                        return fail(c, HULL_EPARSE, "missing required member %s", key);
+                        return hull_json_walk_fail(c, HULL_EPARSE, "missing required member %s",
+                                                   key);
                 return HULL_OK;
         }
         if (json_typeof(v) == type) {
                 *ret = v;
                 return HULL_OK;
         }
-        size_t mark = push_key(c, key);
-        r = fail(c, HULL_EPARSE, "expected %s, got %s", want_name(type), type_name(v));
-        pop(c, mark);
+        size_t mark = hull_json_walk_key(c, key);
+        r = hull_json_walk_fail(c, HULL_EPARSE, "expected %s, got %s", want_name(type),
+                                hull_json_type_name(v));
+        hull_json_walk_pop(c, mark);
         return r;
 }
 
-static int copy_str(struct pctx *c, const json_t *j, const char **ret) {
-        char *s = hull_arena_strndup(c->a, json_string_value(j), json_string_length(j));
-        if (!s)
-                return nomem(c);
-        *ret = s;
-        return HULL_OK;
-}
-
 /* An id, alias or related id: printable ASCII without spaces, bounded. */
-static int check_id(struct pctx *c, const char *s, size_t n) {
+static int check_id(struct hull_json_walk *c, const char *s, size_t n) {
         char b[128];
 
         if (n == 0)
-                return fail(c, HULL_EPARSE, "empty id");
+                return hull_json_walk_fail(c, HULL_EPARSE, "empty id");
         if (n > HULL_MAX_OSV_ID_BYTES)
-                return fail(c, HULL_ELIMIT, "id of %zu bytes, longer than %u", n,
-                            HULL_MAX_OSV_ID_BYTES);
+                return hull_json_walk_fail(c, HULL_ELIMIT, "id of %zu bytes, longer than %u", n,
+                                           HULL_MAX_OSV_ID_BYTES);
         for (size_t i = 0; i < n; i++)
                 if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
-                        return fail(c, HULL_EPARSE, "invalid id %s (printable ASCII only)",
-                                    q(b, sizeof(b), s));
+                        return hull_json_walk_fail(c, HULL_EPARSE,
+                                                   "invalid id %s (printable ASCII only)",
+                                                   q(b, sizeof(b), s));
         return HULL_OK;
 }
 
 enum str_check { STR_ANY, STR_NONEMPTY, STR_ID };
 
 /* A string member; *ret NULL when absent. */
-static int get_str(struct pctx *c, json_t *obj, const char *key, bool required,
+static int get_str(struct hull_json_walk *c, json_t *obj, const char *key, bool required,
                    enum str_check check, const char **ret) {
         json_t *v;
         size_t mark;
@@ -415,18 +273,18 @@ static int get_str(struct pctx *c, json_t *obj, const char *key, bool required,
         HULL_TRY(member(c, obj, key, JSON_STRING, required, false, &v));
         if (!v)
                 return HULL_OK;
-        mark = push_key(c, key);
+        mark = hull_json_walk_key(c, key);
         if (check == STR_ID)
                 r = check_id(c, json_string_value(v), json_string_length(v));
         else if (check == STR_NONEMPTY && json_string_length(v) == 0)
-                r = fail(c, HULL_EPARSE, "empty string");
+                r = hull_json_walk_fail(c, HULL_EPARSE, "empty string");
         if (r == HULL_OK)
-                r = copy_str(c, v, ret);
-        pop(c, mark);
+                r = hull_json_walk_strdup(c, v, ret);
+        hull_json_walk_pop(c, mark);
         return r;
 }
 
-static int get_time(struct pctx *c, json_t *obj, const char *key, bool required,
+static int get_time(struct hull_json_walk *c, json_t *obj, const char *key, bool required,
                     struct hull_osv_time *ret, bool *ret_has) {
         json_t *v;
         size_t mark;
@@ -439,27 +297,27 @@ static int get_time(struct pctx *c, json_t *obj, const char *key, bool required,
         if (!v)
                 return HULL_OK;
         if (hull_osv_time_parse(json_string_value(v), json_string_length(v), ret) != HULL_OK) {
-                mark = push_key(c, key);
-                r = fail(c, HULL_EPARSE, "invalid RFC 3339 date-time %s",
-                         q(b, sizeof(b), json_string_value(v)));
-                pop(c, mark);
+                mark = hull_json_walk_key(c, key);
+                r = hull_json_walk_fail(c, HULL_EPARSE, "invalid RFC 3339 date-time %s",
+                                        q(b, sizeof(b), json_string_value(v)));
+                hull_json_walk_pop(c, mark);
         }
         return r;
 }
 
 /* Array of n elements of size elem in the arena (n may be 0: NULL). */
-static int alloc_array(struct pctx *c, size_t n, size_t elem, void **ret) {
+static int alloc_array(struct hull_json_walk *c, size_t n, size_t elem, void **ret) {
         *ret = NULL;
         if (n == 0)
                 return HULL_OK;
         if (n > SIZE_MAX / elem)
-                return nomem(c);
+                return hull_json_walk_nomem(c);
         *ret = hull_arena_alloc0(c->a, n * elem);
-        return *ret ? HULL_OK : nomem(c);
+        return *ret ? HULL_OK : hull_json_walk_nomem(c);
 }
 
 /* []string member; check applies to each element. */
-static int get_strv(struct pctx *c, json_t *obj, const char *key, bool nullable,
+static int get_strv(struct hull_json_walk *c, json_t *obj, const char *key, bool nullable,
                     enum str_check check, const char ***ret, size_t *ret_n) {
         json_t *arr, *v;
         const char **out;
@@ -472,20 +330,21 @@ static int get_strv(struct pctx *c, json_t *obj, const char *key, bool nullable,
         if (!arr)
                 return HULL_OK;
         HULL_TRY(alloc_array(c, json_array_size(arr), sizeof(*out), (void **)&out));
-        mark = push_key(c, key);
+        mark = hull_json_walk_key(c, key);
         json_array_foreach(arr, i, v) {
-                mark2 = push_index(c, i);
+                mark2 = hull_json_walk_index(c, i);
                 if (!json_is_string(v))
-                        r = fail(c, HULL_EPARSE, "expected a string, got %s", type_name(v));
+                        r = hull_json_walk_fail(c, HULL_EPARSE, "expected a string, got %s",
+                                                hull_json_type_name(v));
                 else if (check == STR_ID)
                         r = check_id(c, json_string_value(v), json_string_length(v));
                 if (r == HULL_OK)
-                        r = copy_str(c, v, &out[i]);
-                pop(c, mark2);
+                        r = hull_json_walk_strdup(c, v, &out[i]);
+                hull_json_walk_pop(c, mark2);
                 if (r)
                         break;
         }
-        pop(c, mark);
+        hull_json_walk_pop(c, mark);
         if (r)
                 return r;
         *ret = out;
@@ -494,7 +353,7 @@ static int get_strv(struct pctx *c, json_t *obj, const char *key, bool nullable,
 }
 
 /* An object member kept as compact JSON text. */
-static int get_json_text(struct pctx *c, json_t *obj, const char *key, json_t **ret_obj,
+static int get_json_text(struct hull_json_walk *c, json_t *obj, const char *key, json_t **ret_obj,
                          const char **ret) {
         json_t *v;
         size_t n;
@@ -508,10 +367,10 @@ static int get_json_text(struct pctx *c, json_t *obj, const char *key, json_t **
                 return HULL_OK;
         n = json_dumpb(v, NULL, 0, JSON_COMPACT);
         if (n == 0)
-                return nomem(c);
+                return hull_json_walk_nomem(c);
         s = hull_arena_alloc(c->a, n + 1);
         if (!s || json_dumpb(v, s, n, JSON_COMPACT) != n)
-                return nomem(c);
+                return hull_json_walk_nomem(c);
         s[n] = '\0';
         *ret = s;
         return HULL_OK;
@@ -519,10 +378,10 @@ static int get_json_text(struct pctx *c, json_t *obj, const char *key, json_t **
 
 /* Shared by the array readers below: for each element of the array member
  * key (an object), push its path and call fn. */
-typedef int elem_fn(struct pctx *c, json_t *v, void *out);
+typedef int elem_fn(struct hull_json_walk *c, json_t *v, void *out);
 
-static int get_objv(struct pctx *c, json_t *obj, const char *key, bool nullable, size_t elem,
-                    elem_fn *fn, void **ret, size_t *ret_n) {
+static int get_objv(struct hull_json_walk *c, json_t *obj, const char *key, bool nullable,
+                    size_t elem, elem_fn *fn, void **ret, size_t *ret_n) {
         json_t *arr, *v;
         char *out;
         size_t i, mark, mark2;
@@ -534,18 +393,19 @@ static int get_objv(struct pctx *c, json_t *obj, const char *key, bool nullable,
         if (!arr)
                 return HULL_OK;
         HULL_TRY(alloc_array(c, json_array_size(arr), elem, (void **)&out));
-        mark = push_key(c, key);
+        mark = hull_json_walk_key(c, key);
         json_array_foreach(arr, i, v) {
-                mark2 = push_index(c, i);
+                mark2 = hull_json_walk_index(c, i);
                 if (!json_is_object(v))
-                        r = fail(c, HULL_EPARSE, "expected an object, got %s", type_name(v));
+                        r = hull_json_walk_fail(c, HULL_EPARSE, "expected an object, got %s",
+                                                hull_json_type_name(v));
                 else
                         r = fn(c, v, out + i * elem);
-                pop(c, mark2);
+                hull_json_walk_pop(c, mark2);
                 if (r)
                         break;
         }
-        pop(c, mark);
+        hull_json_walk_pop(c, mark);
         if (r)
                 return r;
         *ret = out;
@@ -555,29 +415,42 @@ static int get_objv(struct pctx *c, json_t *obj, const char *key, bool nullable,
 
 /* ---- the schema's objects ---- */
 
-static int read_severity(struct pctx *c, json_t *v, void *out) {
+/* {"type": T, key: V} with both non-empty strings (a severity, a
+ * reference): T and V copied, *ret_type T's index in table[0..other), or
+ * other when T is none of those. */
+static int read_typed(struct hull_json_walk *c, json_t *v, const char *key,
+                      const char *const *table, int other, int *ret_type,
+                      const char **ret_type_name, const char **ret) {
+        int t;
+
+        HULL_TRY(get_str(c, v, "type", true, STR_NONEMPTY, ret_type_name));
+        HULL_TRY(get_str(c, v, key, true, STR_NONEMPTY, ret));
+        t = lookup(table, (size_t)other, *ret_type_name);
+        *ret_type = t < 0 ? other : t;
+        return HULL_OK;
+}
+
+static int read_severity(struct hull_json_walk *c, json_t *v, void *out) {
         struct hull_osv_severity *s = out;
         int t;
 
-        HULL_TRY(get_str(c, v, "type", true, STR_NONEMPTY, &s->type_name));
-        HULL_TRY(get_str(c, v, "score", true, STR_NONEMPTY, &s->score));
-        t = lookup(severity_types, HULL_OSV_SEVERITY_OTHER, s->type_name);
-        s->type = t < 0 ? HULL_OSV_SEVERITY_OTHER : (enum hull_osv_severity_type)t;
+        HULL_TRY(read_typed(c, v, "score", severity_types, HULL_OSV_SEVERITY_OTHER, &t,
+                            &s->type_name, &s->score));
+        s->type = (enum hull_osv_severity_type)t;
         return HULL_OK;
 }
 
-static int read_reference(struct pctx *c, json_t *v, void *out) {
+static int read_reference(struct hull_json_walk *c, json_t *v, void *out) {
         struct hull_osv_reference *r = out;
         int t;
 
-        HULL_TRY(get_str(c, v, "type", true, STR_NONEMPTY, &r->type_name));
-        HULL_TRY(get_str(c, v, "url", true, STR_NONEMPTY, &r->url));
-        t = lookup(reference_types, HULL_OSV_REFERENCE_OTHER, r->type_name);
-        r->type = t < 0 ? HULL_OSV_REFERENCE_OTHER : (enum hull_osv_reference_type)t;
+        HULL_TRY(read_typed(c, v, "url", reference_types, HULL_OSV_REFERENCE_OTHER, &t,
+                            &r->type_name, &r->url));
+        r->type = (enum hull_osv_reference_type)t;
         return HULL_OK;
 }
 
-static int read_event(struct pctx *c, json_t *v, void *out) {
+static int read_event(struct hull_json_walk *c, json_t *v, void *out) {
         struct hull_osv_event *e = out;
         const char *key;
         json_t *val;
@@ -585,29 +458,31 @@ static int read_event(struct pctx *c, json_t *v, void *out) {
         int k;
 
         if (json_object_size(v) != 1)
-                return fail(c, HULL_EPARSE,
-                            "an event must have exactly one member (introduced, fixed, "
-                            "last_affected or limit), has %zu",
-                            json_object_size(v));
+                return hull_json_walk_fail(
+                        c, HULL_EPARSE,
+                        "an event must have exactly one member (introduced, fixed, "
+                        "last_affected or limit), has %zu",
+                        json_object_size(v));
         json_object_foreach(v, key, val) {
                 k = lookup(event_kinds, _HULL_OSV_EVENT_MAX, key);
                 if (k < 0)
-                        return fail(c, HULL_EPARSE,
-                                    "unknown event %s (expected introduced, fixed, "
-                                    "last_affected or limit)",
-                                    q(b, sizeof(b), key));
+                        return hull_json_walk_fail(c, HULL_EPARSE,
+                                                   "unknown event %s (expected introduced, fixed, "
+                                                   "last_affected or limit)",
+                                                   q(b, sizeof(b), key));
                 e->kind = (enum hull_osv_event_kind)k;
-                size_t mark = push_key(c, key);
+                size_t mark = hull_json_walk_key(c, key);
                 int r = json_is_string(val)
-                                ? copy_str(c, val, &e->version)
-                                : fail(c, HULL_EPARSE, "expected a string, got %s", type_name(val));
-                pop(c, mark);
+                                ? hull_json_walk_strdup(c, val, &e->version)
+                                : hull_json_walk_fail(c, HULL_EPARSE, "expected a string, got %s",
+                                                      hull_json_type_name(val));
+                hull_json_walk_pop(c, mark);
                 return r;
         }
         return HULL_EINTERNAL; /* not reached: the object has one member */
 }
 
-static int read_range(struct pctx *c, json_t *v, void *out) {
+static int read_range(struct hull_json_walk *c, json_t *v, void *out) {
         struct hull_osv_range *r = out;
         const char *type;
         bool introduced = false, fixed = false, last = false;
@@ -617,48 +492,50 @@ static int read_range(struct pctx *c, json_t *v, void *out) {
         HULL_TRY(get_str(c, v, "type", true, STR_ANY, &type));
         t = lookup(range_types, _HULL_OSV_RANGE_MAX, type);
         if (t < 0) {
-                size_t mark = push_key(c, "type");
-                int rc = fail(c, HULL_EPARSE,
-                              "unknown range type %s (expected ECOSYSTEM, "
-                              "SEMVER or GIT)",
-                              q(b, sizeof(b), type));
-                pop(c, mark);
+                size_t mark = hull_json_walk_key(c, "type");
+                int rc = hull_json_walk_fail(c, HULL_EPARSE,
+                                             "unknown range type %s (expected ECOSYSTEM, "
+                                             "SEMVER or GIT)",
+                                             q(b, sizeof(b), type));
+                hull_json_walk_pop(c, mark);
                 return rc;
         }
         r->type = (enum hull_osv_range_type)t;
         HULL_TRY(get_str(c, v, "repo", r->type == HULL_OSV_RANGE_GIT, STR_ANY, &r->repo));
         if (!json_object_get(v, "events"))
-                return fail(c, HULL_EPARSE, "missing required member events");
+                return hull_json_walk_fail(c, HULL_EPARSE, "missing required member events");
         HULL_TRY(get_objv(c, v, "events", false, sizeof(struct hull_osv_event), read_event,
                           (void **)&r->events, &r->n_events));
         if (r->n_events == 0)
-                return fail(c, HULL_EPARSE, "events: empty (at least one event is required)");
+                return hull_json_walk_fail(c, HULL_EPARSE,
+                                           "events: empty (at least one event is required)");
         for (size_t i = 0; i < r->n_events; i++) {
                 introduced |= r->events[i].kind == HULL_OSV_EVENT_INTRODUCED;
                 fixed |= r->events[i].kind == HULL_OSV_EVENT_FIXED;
                 last |= r->events[i].kind == HULL_OSV_EVENT_LAST_AFFECTED;
         }
         if (!introduced)
-                return fail(c, HULL_EPARSE, "events: no introduced event");
+                return hull_json_walk_fail(c, HULL_EPARSE, "events: no introduced event");
         if (fixed && last)
-                return fail(c, HULL_EPARSE,
-                            "events: both fixed and last_affected (the schema allows one kind)");
+                return hull_json_walk_fail(
+                        c, HULL_EPARSE,
+                        "events: both fixed and last_affected (the schema allows one kind)");
         return get_json_text(c, v, "database_specific", NULL, &r->database_specific);
 }
 
-static int read_affected(struct pctx *c, json_t *v, void *out) {
+static int read_affected(struct hull_json_walk *c, json_t *v, void *out) {
         struct hull_osv_affected *a = out;
         json_t *pkg, *es, *u;
 
         HULL_TRY(member(c, v, "package", JSON_OBJECT, false, false, &pkg));
         if (pkg) {
-                size_t mark = push_key(c, "package");
+                size_t mark = hull_json_walk_key(c, "package");
                 int r = get_str(c, pkg, "ecosystem", true, STR_NONEMPTY, &a->ecosystem);
                 if (r == HULL_OK)
                         r = get_str(c, pkg, "name", true, STR_NONEMPTY, &a->name);
                 if (r == HULL_OK)
                         r = get_str(c, pkg, "purl", false, STR_ANY, &a->purl);
-                pop(c, mark);
+                hull_json_walk_pop(c, mark);
                 HULL_TRY(r);
         }
         HULL_TRY(get_objv(c, v, "severity", true, sizeof(struct hull_osv_severity), read_severity,
@@ -670,11 +547,11 @@ static int read_affected(struct pctx *c, json_t *v, void *out) {
         HULL_TRY(get_json_text(c, v, "database_specific", NULL, &a->database_specific));
         u = es ? json_object_get(es, "urgency") : NULL;
         if (u && json_is_string(u))
-                HULL_TRY(copy_str(c, u, &a->urgency));
+                HULL_TRY(hull_json_walk_strdup(c, u, &a->urgency));
         return HULL_OK;
 }
 
-static int read_credit(struct pctx *c, json_t *v, void *out) {
+static int read_credit(struct hull_json_walk *c, json_t *v, void *out) {
         const char *s, **sv;
         size_t n;
 
@@ -685,7 +562,7 @@ static int read_credit(struct pctx *c, json_t *v, void *out) {
 }
 
 /* related[]: ids, or objects {type, id} as a proposed revision writes them. */
-static int read_related(struct pctx *c, json_t *obj, struct hull_osv_record *r) {
+static int read_related(struct hull_json_walk *c, json_t *obj, struct hull_osv_record *r) {
         json_t *arr, *v, *id;
         size_t i, mark, mark2;
         int rc = HULL_OK;
@@ -694,9 +571,9 @@ static int read_related(struct pctx *c, json_t *obj, struct hull_osv_record *r) 
         if (!arr)
                 return HULL_OK;
         HULL_TRY(alloc_array(c, json_array_size(arr), sizeof(char *), (void **)&r->related));
-        mark = push_key(c, "related");
+        mark = hull_json_walk_key(c, "related");
         json_array_foreach(arr, i, v) {
-                mark2 = push_index(c, i);
+                mark2 = hull_json_walk_index(c, i);
                 id = v;
                 if (json_is_object(v)) {
                         const char *type;
@@ -704,25 +581,26 @@ static int read_related(struct pctx *c, json_t *obj, struct hull_osv_record *r) 
                         if (rc == HULL_OK)
                                 rc = member(c, v, "id", JSON_STRING, true, false, &id);
                         if (rc == HULL_OK)
-                                push_key(c, "id");
+                                hull_json_walk_key(c, "id");
                 } else if (!json_is_string(v)) {
-                        rc = fail(c, HULL_EPARSE, "expected a string, got %s", type_name(v));
+                        rc = hull_json_walk_fail(c, HULL_EPARSE, "expected a string, got %s",
+                                                 hull_json_type_name(v));
                 }
                 if (rc == HULL_OK)
                         rc = check_id(c, json_string_value(id), json_string_length(id));
                 if (rc == HULL_OK)
-                        rc = copy_str(c, id, &r->related[i]);
-                pop(c, mark2);
+                        rc = hull_json_walk_strdup(c, id, &r->related[i]);
+                hull_json_walk_pop(c, mark2);
                 if (rc)
                         break;
         }
-        pop(c, mark);
+        hull_json_walk_pop(c, mark);
         r->n_related = rc ? 0 : json_array_size(arr);
         return rc;
 }
 
 /* "1", "1.6", "1.6.0": major 1, then dot-separated digit runs. */
-static int check_schema_version(struct pctx *c, const char *s) {
+static int check_schema_version(struct hull_json_walk *c, const char *s) {
         size_t i = 0, run = 0;
         char b[128];
         bool one = s[0] == '1' && (s[1] == '\0' || s[1] == '.');
@@ -737,25 +615,28 @@ static int check_schema_version(struct pctx *c, const char *s) {
                         break;
                 }
         }
-        size_t mark = push_key(c, "schema_version");
+        size_t mark = hull_json_walk_key(c, "schema_version");
         int r = HULL_OK;
         if (run == 0 || s[i])
-                r = fail(c, HULL_EPARSE, "invalid schema version %s", q(b, sizeof(b), s));
+                r = hull_json_walk_fail(c, HULL_EPARSE, "invalid schema version %s",
+                                        q(b, sizeof(b), s));
         else if (!one)
-                r = fail(c, HULL_EUNSUPPORTED,
-                         "schema version %s is not supported (this reader knows OSV 1.x)",
-                         q(b, sizeof(b), s));
-        pop(c, mark);
+                r = hull_json_walk_fail(
+                        c, HULL_EUNSUPPORTED,
+                        "schema version %s is not supported (this reader knows OSV 1.x)",
+                        q(b, sizeof(b), s));
+        hull_json_walk_pop(c, mark);
         return r;
 }
 
-static int read_record(struct pctx *c, json_t *root, struct hull_osv_record *r) {
+static int read_record(struct hull_json_walk *c, json_t *root, struct hull_osv_record *r) {
         json_t *ds, *sev;
         char *cr; /* one unused byte per credit: credits are checked, not kept */
         size_t n;
 
         if (!json_object_get(root, "id") && !json_object_get(root, "modified"))
-                return fail(c, HULL_ENOTFOUND, "not an OSV record (no id, no modified)");
+                return hull_json_walk_fail(c, HULL_ENOTFOUND,
+                                           "not an OSV record (no id, no modified)");
         HULL_TRY(get_str(c, root, "schema_version", false, STR_ANY, &r->schema_version));
         if (r->schema_version)
                 HULL_TRY(check_schema_version(c, r->schema_version));
@@ -778,7 +659,7 @@ static int read_record(struct pctx *c, json_t *root, struct hull_osv_record *r) 
         HULL_TRY(get_json_text(c, root, "database_specific", &ds, &r->database_specific));
         sev = ds ? json_object_get(ds, "severity") : NULL;
         if (sev && json_is_string(sev))
-                HULL_TRY(copy_str(c, sev, &r->severity_label));
+                HULL_TRY(hull_json_walk_strdup(c, sev, &r->severity_label));
         return HULL_OK;
 }
 
@@ -786,43 +667,24 @@ int hull_osv_parse(const char *data, size_t len, const char *name, struct hull_a
                    struct hull_osv_record **ret, struct hull_diag *d) {
         _cleanup_(json_decrefp) json_t *root = NULL;
         struct hull_osv_record *r;
-        struct pctx c;
-        json_error_t err;
-        char msg[256];
-        size_t o = 0;
+        struct hull_json_walk c;
 
-        c.a = a;
-        c.name = name ? name : "(input)";
-        c.d = d;
-        c.plen = 0;
-        c.path[0] = '\0';
+        hull_json_walk_init(&c, a, name, d);
         if (!data && len)
                 return hull_diag_set(d, HULL_EINVAL, c.name, 0, 0, "%s: no data", c.name);
         if (len > HULL_MAX_OSV_RECORD_BYTES)
                 return hull_diag_set(d, HULL_ELIMIT, c.name, 0, 0,
                                      "%s: record of %zu bytes, more than the limit of %u", c.name,
                                      len, HULL_MAX_OSV_RECORD_BYTES);
-        HULL_TRY(prescan(data, len, c.name, d));
-        root = json_loadb(data ? data : "", len, JSON_REJECT_DUPLICATES, &err);
-        if (!root) {
-                if (json_error_code(&err) == json_error_out_of_memory)
-                        return nomem(&c);
-                /* jansson quotes the input near the error: keep it printable */
-                for (size_t i = 0; err.text[i] && o + 1 < sizeof(msg); i++) {
-                        unsigned char ch = (unsigned char)err.text[i];
-                        msg[o++] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
-                }
-                msg[o] = '\0';
-                return diag_pos(d, HULL_EPARSE, c.name, err.line > 0 ? (unsigned)err.line : 0,
-                                err.column > 0 ? (unsigned)err.column : 0,
-                                err.position > 0 ? (size_t)err.position : 0, msg);
-        }
+        HULL_TRY(hull_json_read(data, len, c.name, HULL_MAX_OSV_JSON_DEPTH,
+                                HULL_MAX_OSV_JSON_VALUES, &root, d));
         if (!json_is_object(root))
-                return fail(&c, HULL_EPARSE, "expected a JSON object at the top level, got %s",
-                            type_name(root));
+                return hull_json_walk_fail(&c, HULL_EPARSE,
+                                           "expected a JSON object at the top level, got %s",
+                                           hull_json_type_name(root));
         r = hull_arena_alloc0(a, sizeof(*r));
         if (!r)
-                return nomem(&c);
+                return hull_json_walk_nomem(&c);
         HULL_TRY(read_record(&c, root, r));
         *ret = r;
         return HULL_OK;

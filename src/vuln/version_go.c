@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "vuln/version.h"
+#include "vuln/version_util.h"
 
 struct go_version {
         const char *major, *minor, *patch; /* NULL minor/patch mean "0" */
@@ -34,50 +35,17 @@ struct go_version {
         size_t pren;
 };
 
-static bool is_digit(char c) {
-        return c >= '0' && c <= '9';
-}
-
-static bool is_ident_char(char c) {
-        return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
-}
-
 /* parseInt(): "0" or [1-9][0-9]* at s[*i]. */
 static int parse_int(const char *s, size_t n, size_t *i, const char **ret, size_t *retn) {
         size_t b = *i, e = b;
 
-        while (e < n && is_digit(s[e]))
+        while (e < n && hull_version_is_digit(s[e]))
                 e++;
         if (e == b || (s[b] == '0' && e - b > 1))
                 return -1;
         *ret = s + b;
         *retn = e - b;
         *i = e;
-        return 0;
-}
-
-/* parsePrerelease() (prerelease) and parseBuild(): dot-separated
- * identifiers at s[*i] up to '+' (pre-release) or the end. */
-static int parse_idents(const char *s, size_t n, size_t *i, bool prerelease) {
-        size_t k = *i;
-
-        for (;;) {
-                size_t b = k;
-                bool digits = true;
-
-                while (k < n && is_ident_char(s[k])) {
-                        digits = digits && is_digit(s[k]);
-                        k++;
-                }
-                if (k == b)
-                        return -1;
-                if (prerelease && digits && s[b] == '0' && k - b > 1)
-                        return -1; /* isBadNum() */
-                if (k == n || s[k] != '.')
-                        break;
-                k++;
-        }
-        *i = k;
         return 0;
 }
 
@@ -99,16 +67,16 @@ static int go_parse(const char *s, size_t n, struct go_version *v) {
                 return 0; /* v1.2 = v1.2.0 */
         if (s[i++] != '.' || parse_int(s, n, &i, &v->patch, &v->patchn) < 0)
                 return -1;
-        if (i < n && s[i] == '-') {
+        if (i < n && s[i] == '-') { /* parsePrerelease(), isBadNum() */
                 size_t b = ++i;
-                if (parse_idents(s, n, &i, true) < 0)
+                if (hull_version_parse_idents(s, n, &i, true) < 0)
                         return -1;
                 v->pre = s + b;
                 v->pren = i - b;
         }
-        if (i < n && s[i] == '+') {
+        if (i < n && s[i] == '+') { /* parseBuild() */
                 i++;
-                if (parse_idents(s, n, &i, false) < 0)
+                if (hull_version_parse_idents(s, n, &i, false) < 0)
                         return -1;
         }
         return i == n ? 0 : -1;
@@ -128,49 +96,6 @@ static int cmp_int(const char *a, size_t an, const char *b, size_t bn) {
         return c < 0 ? -1 : c > 0;
 }
 
-static bool all_digits(const char *s, size_t n) {
-        for (size_t i = 0; i < n; i++)
-                if (!is_digit(s[i]))
-                        return false;
-        return true;
-}
-
-/* comparePrerelease() on one pair of identifiers. */
-static int cmp_ident(const char *a, size_t an, const char *b, size_t bn) {
-        bool anum = all_digits(a, an), bnum = all_digits(b, bn);
-        int c;
-
-        if (anum != bnum)
-                return anum ? -1 : 1;
-        if (anum && an != bn)
-                return an < bn ? -1 : 1;
-        c = memcmp(a, b, an < bn ? an : bn);
-        if (c != 0)
-                return c < 0 ? -1 : 1;
-        return an < bn ? -1 : an > bn;
-}
-
-static int cmp_pre(const struct go_version *a, const struct go_version *b) {
-        size_t i = 0, j = 0;
-
-        if (!a->pre || !b->pre)
-                return a->pre ? -1 : b->pre ? 1 : 0;
-        for (;;) {
-                if (i >= a->pren || j >= b->pren)
-                        return i < a->pren ? 1 : j < b->pren ? -1 : 0;
-                size_t ie = i, je = j;
-                while (ie < a->pren && a->pre[ie] != '.')
-                        ie++;
-                while (je < b->pren && b->pre[je] != '.')
-                        je++;
-                int c = cmp_ident(a->pre + i, ie - i, b->pre + j, je - j);
-                if (c != 0)
-                        return c;
-                i = ie + 1;
-                j = je + 1;
-        }
-}
-
 int hull_version_cmp_go(const char *a, size_t an, const char *b, size_t bn, int *ret) {
         struct go_version va, vb;
         int c;
@@ -182,8 +107,8 @@ int hull_version_cmp_go(const char *a, size_t an, const char *b, size_t bn, int 
                 c = cmp_int(va.minor, va.minorn, vb.minor, vb.minorn);
         if (c == 0)
                 c = cmp_int(va.patch, va.patchn, vb.patch, vb.patchn);
-        if (c == 0)
-                c = cmp_pre(&va, &vb);
+        if (c == 0) /* comparePrerelease() */
+                c = hull_version_cmp_pre(va.pre, va.pren, vb.pre, vb.pren, hull_version_cmp_ident);
         *ret = c;
         return 0;
 }

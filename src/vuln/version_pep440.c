@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "vuln/version.h"
+#include "vuln/version_util.h"
 
 /* Pre-release and post-release letters after lowercasing, in the order of
  * their strings (a < b < "previ\u0307ew" < "prev\u0131ew" < rc). */
@@ -72,27 +73,7 @@ static size_t py_space_at(const unsigned char *s, size_t n, size_t i) {
                 return 1;
         if (c == 0xc2 && i + 1 < n && (s[i + 1] == 0x85 || s[i + 1] == 0xa0))
                 return 2; /* U+0085, U+00A0 */
-        if (i + 2 >= n)
-                return 0;
-        if (c == 0xe1 && s[i + 1] == 0x9a && s[i + 2] == 0x80) /* U+1680 */
-                return 3;
-        if (c == 0xe2 && s[i + 1] == 0x80 &&
-            (s[i + 2] <= 0x8a || s[i + 2] == 0xa8 || s[i + 2] == 0xa9 || s[i + 2] == 0xaf))
-                return 3; /* U+2000-U+200A, U+2028, U+2029, U+202F */
-        if (c == 0xe2 && s[i + 1] == 0x81 && s[i + 2] == 0x9f) /* U+205F */
-                return 3;
-        if (c == 0xe3 && s[i + 1] == 0x80 && s[i + 2] == 0x80) /* U+3000 */
-                return 3;
-        return 0;
-}
-
-static bool py_space_before(const unsigned char *s, size_t b, size_t e, size_t *ret) {
-        for (size_t k = 1; k <= 3 && k <= e - b; k++)
-                if (py_space_at(s, e, e - k) == k) {
-                        *ret = k;
-                        return true;
-                }
-        return false;
+        return hull_version_space3_at(s, n, i);
 }
 
 /* The letter that the character at s[i] matches case-insensitively, as
@@ -186,10 +167,7 @@ static int pep440_parse(const char *str, size_t n, struct pep440 *v) {
 
         if (n > HULL_MAX_VERSION_BYTES)
                 return -1;
-        while (b < e && (k = py_space_at(u, e, b)) > 0)
-                b += k;
-        while (b < e && py_space_before(u, b, e, &k))
-                e -= k;
+        hull_version_trim(u, &b, &e, py_space_at);
         s = str + b;
         n = e - b;
         memset(v, 0, sizeof(*v));

@@ -48,6 +48,7 @@
 #include <string.h>
 
 #include "vuln/version.h"
+#include "vuln/version_util.h"
 
 #define SEMVER_MAX_SAFE_INTEGER UINT64_C(9007199254740991) /* 2^53 - 1 */
 
@@ -56,14 +57,6 @@ struct semver {
         const char *pre; /* pre-release identifiers without the '-', or NULL */
         size_t pren;
 };
-
-static bool is_digit(char c) {
-        return c >= '0' && c <= '9';
-}
-
-static bool is_ident_char(char c) {
-        return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
-}
 
 /* Length of the UTF-8 ECMAScript white-space character (WhiteSpace or
  * LineTerminator, what trim() removes) that starts at s[i], 0 if none. */
@@ -74,30 +67,9 @@ static size_t js_space_at(const unsigned char *s, size_t n, size_t i) {
                 return 1;
         if (c == 0xc2 && i + 1 < n && s[i + 1] == 0xa0) /* U+00A0 */
                 return 2;
-        if (i + 2 >= n)
-                return 0;
-        if (c == 0xe1 && s[i + 1] == 0x9a && s[i + 2] == 0x80) /* U+1680 */
+        if (c == 0xef && i + 2 < n && s[i + 1] == 0xbb && s[i + 2] == 0xbf) /* U+FEFF */
                 return 3;
-        if (c == 0xe2 && s[i + 1] == 0x80 &&
-            (s[i + 2] <= 0x8a || s[i + 2] == 0xa8 || s[i + 2] == 0xa9 || s[i + 2] == 0xaf))
-                return 3; /* U+2000-U+200A, U+2028, U+2029, U+202F */
-        if (c == 0xe2 && s[i + 1] == 0x81 && s[i + 2] == 0x9f) /* U+205F */
-                return 3;
-        if (c == 0xe3 && s[i + 1] == 0x80 && s[i + 2] == 0x80) /* U+3000 */
-                return 3;
-        if (c == 0xef && s[i + 1] == 0xbb && s[i + 2] == 0xbf) /* U+FEFF */
-                return 3;
-        return 0;
-}
-
-/* Whether s[b..e) ends with a white-space character; its length in *ret. */
-static bool js_space_before(const unsigned char *s, size_t b, size_t e, size_t *ret) {
-        for (size_t k = 1; k <= 3 && k <= e - b; k++)
-                if (js_space_at(s, e, e - k) == k) {
-                        *ret = k;
-                        return true;
-                }
-        return false;
+        return hull_version_space3_at(s, n, i);
 }
 
 /* A MAJOR, MINOR or PATCH at s[*i]: "0" or [1-9][0-9]*, at most 2^53-1. */
@@ -105,7 +77,7 @@ static int parse_number(const char *s, size_t n, size_t *i, uint64_t *ret) {
         size_t b = *i, e = b;
         uint64_t v = 0;
 
-        while (e < n && is_digit(s[e]))
+        while (e < n && hull_version_is_digit(s[e]))
                 e++;
         if (e == b || (s[b] == '0' && e - b > 1) || e - b > 16)
                 return -1;
@@ -118,43 +90,14 @@ static int parse_number(const char *s, size_t n, size_t *i, uint64_t *ret) {
         return 0;
 }
 
-/* Dot-separated identifiers at s[*i] up to a byte that is neither an
- * identifier character nor a dot; pre-release ones (prerelease) may not
- * be all digits with a leading zero. */
-static int parse_idents(const char *s, size_t n, size_t *i, bool prerelease) {
-        size_t k = *i;
-
-        for (;;) {
-                size_t b = k;
-                bool digits = true;
-
-                while (k < n && is_ident_char(s[k])) {
-                        digits = digits && is_digit(s[k]);
-                        k++;
-                }
-                if (k == b)
-                        return -1;
-                if (prerelease && digits && s[b] == '0' && k - b > 1)
-                        return -1;
-                if (k == n || s[k] != '.')
-                        break;
-                k++;
-        }
-        *i = k;
-        return 0;
-}
-
 static int semver_parse(const char *str, size_t n, struct semver *v) {
         const unsigned char *u = (const unsigned char *)str;
-        size_t b = 0, e = n, k;
+        size_t b = 0, e = n;
         const char *s;
 
         if (n > HULL_MAX_VERSION_BYTES)
                 return -1;
-        while (b < e && (k = js_space_at(u, e, b)) > 0)
-                b += k;
-        while (b < e && js_space_before(u, b, e, &k))
-                e -= k;
+        hull_version_trim(u, &b, &e, js_space_at);
         s = str + b;
         n = e - b;
 
@@ -169,14 +112,14 @@ static int semver_parse(const char *str, size_t n, struct semver *v) {
         v->pren = 0;
         if (i < n && s[i] == '-') {
                 size_t pb = ++i;
-                if (parse_idents(s, n, &i, true) < 0)
+                if (hull_version_parse_idents(s, n, &i, true) < 0)
                         return -1;
                 v->pre = s + pb;
                 v->pren = i - pb;
         }
         if (i < n && s[i] == '+') {
                 i++;
-                if (parse_idents(s, n, &i, false) < 0)
+                if (hull_version_parse_idents(s, n, &i, false) < 0)
                         return -1;
         }
         return i == n ? 0 : -1;
@@ -195,55 +138,16 @@ static double ident_to_double(const char *s, size_t n) {
         return strtod(buf, NULL);
 }
 
-/* compareIdentifiers() on two pre-release identifiers. */
+/* compareIdentifiers() on two pre-release identifiers: SemVer's order, but
+ * numeric ones compare as doubles.  Below 10^15 (< 2^53) the value is exact
+ * and SemVer's length-then-digits order is the same (no leading zeros). */
 static int cmp_ident(const char *a, size_t an, const char *b, size_t bn) {
-        bool anum = true, bnum = true;
-        int c;
-
-        for (size_t i = 0; i < an && anum; i++)
-                anum = is_digit(a[i]);
-        for (size_t i = 0; i < bn && bnum; i++)
-                bnum = is_digit(b[i]);
-        if (anum && bnum) {
-                /* No leading zeros: below 10^15 (< 2^53) the value is
-                 * exact and length-then-bytes orders it. */
-                if (an <= 15 && bn <= 15) {
-                        if (an != bn)
-                                return an < bn ? -1 : 1;
-                        c = memcmp(a, b, an);
-                        return c < 0 ? -1 : c > 0;
-                }
+        if ((an > 15 || bn > 15) && hull_version_all_digits(a, an) &&
+            hull_version_all_digits(b, bn)) {
                 double da = ident_to_double(a, an), db = ident_to_double(b, bn);
                 return da < db ? -1 : da > db;
         }
-        if (anum != bnum)
-                return anum ? -1 : 1;
-        c = memcmp(a, b, an < bn ? an : bn);
-        if (c != 0)
-                return c < 0 ? -1 : 1;
-        return an < bn ? -1 : an > bn;
-}
-
-/* comparePre(): identifier by identifier, a shorter list first. */
-static int cmp_pre(const struct semver *a, const struct semver *b) {
-        size_t i = 0, j = 0;
-
-        if (!a->pre || !b->pre)
-                return a->pre ? -1 : b->pre ? 1 : 0;
-        for (;;) {
-                if (i >= a->pren || j >= b->pren)
-                        return i < a->pren ? 1 : j < b->pren ? -1 : 0;
-                size_t ie = i, je = j;
-                while (ie < a->pren && a->pre[ie] != '.')
-                        ie++;
-                while (je < b->pren && b->pre[je] != '.')
-                        je++;
-                int c = cmp_ident(a->pre + i, ie - i, b->pre + j, je - j);
-                if (c != 0)
-                        return c;
-                i = ie + 1;
-                j = je + 1;
-        }
+        return hull_version_cmp_ident(a, an, b, bn);
 }
 
 int hull_version_cmp_semver(const char *a, size_t an, const char *b, size_t bn, int *ret) {
@@ -257,8 +161,8 @@ int hull_version_cmp_semver(const char *a, size_t an, const char *b, size_t bn, 
                 c = cmp_u64(va.minor, vb.minor);
         if (c == 0)
                 c = cmp_u64(va.patch, vb.patch);
-        if (c == 0)
-                c = cmp_pre(&va, &vb);
+        if (c == 0) /* comparePre() */
+                c = hull_version_cmp_pre(va.pre, va.pren, vb.pre, vb.pren, cmp_ident);
         *ret = c;
         return 0;
 }

@@ -23,7 +23,6 @@
  * naming the vector and an offset within it.  The file must hold at
  * least MIN_CASES valid cases of each of v3.x and v4.0.  A few checks of
  * the accessors (hull_cvss_get, the string tables) follow the cases. */
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,36 +33,12 @@
 #include "basic/err.h"
 #include "basic/fileio.h"
 #include "vuln/cvss.h"
+#include "tap.h"
 
 #define MIN_CASES 40
 #define MAX_FILE_BYTES (4u << 20)
 #define MAX_FIELD 2048
 #define MAX_FIELDS 8
-
-static int ntest, nfail;
-
-static void tap(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void tap(int ok, const char *fmt, ...) {
-        va_list ap;
-
-        printf("%s %d - ", ok ? "ok" : "not ok", ++ntest);
-        va_start(ap, fmt);
-        vprintf(fmt, ap);
-        va_end(ap);
-        printf("\n");
-        if (!ok)
-                nfail++;
-}
-
-static int hexval(char c) {
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -1;
-}
 
 struct field {
         char s[MAX_FIELD];

@@ -25,7 +25,6 @@
  * comparator walks invalid strings, the corpus keeps "1.0 < 1.0bc" from
  * apk-tools 2; ours must refuse them, which is checked). */
 #include <dirent.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,40 +34,16 @@
 #include "basic/diag.h"
 #include "basic/fileio.h"
 #include "vuln/version.h"
+#include "tap.h"
 
 #define MIN_CASES 150
 #define MAX_FILE_BYTES (16u << 20)
 #define MAX_FIELD 1024
 
-static int ntest, nfail;
-
-static void tap(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void tap(int ok, const char *fmt, ...) {
-        va_list ap;
-
-        printf("%s %d - ", ok ? "ok" : "not ok", ++ntest);
-        va_start(ap, fmt);
-        vprintf(fmt, ap);
-        va_end(ap);
-        printf("\n");
-        if (!ok)
-                nfail++;
-}
-
 struct field {
         char s[MAX_FIELD];
         size_t n;
 };
-
-static int hexval(char c) {
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -1;
-}
 
 /* Copies [p, e) into f, undoing the escapes. */
 static void unescape(struct field *f, const char *p, const char *e) {

@@ -20,28 +20,11 @@
 # pair's answer is -1, 0, 1, or "error" when either version is invalid.
 # Run by hand, not by `make check`.
 set -euo pipefail
-
-pairs=100000
-seed=1
-root=$(cd "$(dirname "$0")/../../.." && pwd)
-hullscan=$root/build/hullscan
+. "$(dirname "$0")/lib.sh"
 corpus=$root/../shared/corpora/apk-versions
-
-while [ $# -gt 0 ]; do
-        case $1 in
-        --pairs) pairs=$2; shift 2 ;;
-        --hullscan) hullscan=$2; shift 2 ;;
-        --seed) seed=$2; shift 2 ;;
-        --corpus) corpus=$2; shift 2 ;;
-        -h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        *) echo "apk.sh: unknown argument '$1'" >&2; exit 2 ;;
-        esac
-done
-[ -x "$hullscan" ] || { echo "apk.sh: no hullscan at '$hullscan' (build it or pass --hullscan)" >&2; exit 2; }
+diff_option --corpus corpus
+diff_init "$@"
 [ -d "$corpus" ] || { echo "apk.sh: no apk version corpus at '$corpus' (pass --corpus): cannot verify the oracle" >&2; exit 2; }
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 
 cat >"$work/oracle.py" <<'PYEOF'
 # apk-tools 3 version order, written from its documented rules as a second,
@@ -187,11 +170,11 @@ python3 "$work/oracle.py" --selftest "$corpus"
 # ~hash, -rN, dates, leading zeros, numbers past 64 bits) and mutations
 # (characters deleted, inserted from valid and invalid sets, doubled,
 # swapped; suffix names misspelt, pieces truncated).
-python3 - "$pairs" "$seed" >"$work/pairs" <<'PYEOF'
-import random, sys
+diff_generate <<'PYEOF'
+import vdiff
+from vdiff import cut, delete, insert, repeat, swap
 
-n, seed = int(sys.argv[1]), int(sys.argv[2])
-r = random.Random(seed * 7919 + 37)
+r = vdiff.rng(37)
 
 SUFFIXES = ["alpha", "beta", "pre", "rc", "cvs", "svn", "git", "hg", "p"]
 BADSUF = ["post", "dev", "a", "r", "pr", "gi", "alph", "RC", "P", "", "rc_", "patch"]
@@ -223,37 +206,21 @@ def version():
         s += "-r" + str(r.choice([0, 0, 1, 2, 3, 10, r.randint(0, 500)]))
     return s
 
-def mutate(s):
-    for _ in range(r.choice([1, 1, 1, 2, 3])):
-        x = r.random()
-        i = r.randint(0, len(s))
-        if x < 0.2 and s:
-            j = r.randrange(len(s))
-            s = s[:j] + s[j + 1:]
-        elif x < 0.3:
-            s = s[:i] + r.choice([".", "_", "~", "-r"]) + s[i:]
-        elif x < 0.4:
-            s = s[:i] + r.choice(BAD) + s[i:]
-        elif x < 0.55:
-            s = s[:i] + r.choice("0123456789") + s[i:]
-        elif x < 0.65:
-            s = s[:i] + r.choice("abcdefxyz") + s[i:]
-        elif x < 0.72 and len(s) > 1:
-            j = r.randrange(len(s) - 1)
-            s = s[:j] + s[j + 1] + s[j] + s[j + 2:]
-        elif x < 0.78:
-            s = s[:i] + s[i:i + r.randint(1, 4)] + s[i:]
-        elif x < 0.85:
-            s = s[:i]
-        elif x < 0.92:
-            s = s + r.choice(["_" + r.choice(SUFFIXES + BADSUF) + r.choice(["", "1", "01"]),
-                              "-r1", "~a1", "a", ".0", ".00", "_p"])
-        else:
-            for suf in SUFFIXES:
-                if "_" + suf in s:
-                    s = s.replace("_" + suf, "_" + r.choice(SUFFIXES + BADSUF), 1)
-                    break
+def tail(s, i):
+    return s + r.choice(["_" + r.choice(SUFFIXES + BADSUF) + r.choice(["", "1", "01"]),
+                         "-r1", "~a1", "a", ".0", ".00", "_p"])
+
+def misspell(s, i):
+    for suf in SUFFIXES:
+        if "_" + suf in s:
+            return s.replace("_" + suf, "_" + r.choice(SUFFIXES + BADSUF), 1)
     return s
+
+def mutate(s):
+    return vdiff.edits(s, [(0.2, delete), (0.3, insert([".", "_", "~", "-r"])),
+                           (0.4, insert(BAD)), (0.55, insert("0123456789")),
+                           (0.65, insert("abcdefxyz")), (0.72, swap), (0.78, repeat),
+                           (0.85, cut), (0.92, tail), (1, misspell)])
 
 def tweak(s):
     """A near version that usually stays valid: a number changed, a
@@ -285,47 +252,8 @@ def clean(s):
     # the batch format splits lines at '\n' and A at its first TAB
     return s.replace("\n", "").replace("\x00", "")
 
-out = []
-for _ in range(n):
-    a = version()
-    if r.random() < 0.3:
-        a = mutate(a)
-    x = r.random()
-    if x < 0.3:
-        b = tweak(a)
-    elif x < 0.5:
-        b = mutate(a)
-    elif x < 0.6:
-        b = a
-    else:
-        b = version()
-        if r.random() < 0.3:
-            b = mutate(b)
-    a, b = clean(a).replace("\t", " "), clean(b)
-    if r.random() < 0.5:
-        a, b = b.replace("\t", " "), a
-    out.append(a + "\t" + b)
-sys.stdout.buffer.write(("\n".join(out) + "\n").encode("latin-1"))
+vdiff.swapped_pairs(version, mutate, clean, near=[(0.3, tweak), (0.5, mutate)])
 PYEOF
 
-python3 "$work/oracle.py" <"$work/pairs" >"$work/want"
-"$hullscan" version compare apk <"$work/pairs" >"$work/got"
-
-python3 - "$work/pairs" "$work/want" "$work/got" apk "independent apk-tools 3 rules in Python, corpus-checked" <<'PYEOF'
-import sys
-pairs = open(sys.argv[1], "rb").read().split(b"\n")[:-1]
-want = open(sys.argv[2]).read().split("\n")[:-1]
-got = open(sys.argv[3]).read().split("\n")[:-1]
-scheme, oracle = sys.argv[4], sys.argv[5]
-if not (len(pairs) == len(want) == len(got)):
-    print("%s: answer counts differ: %d pairs, oracle %d, hullscan %d" % (scheme, len(pairs), len(want), len(got)))
-    sys.exit(1)
-bad = [i for i in range(len(pairs)) if want[i] != got[i]]
-valid = sum(1 for w in want if w != "error")
-print("%s: %d pairs, %d disagreements" % (scheme, len(pairs), len(bad)))
-print("  oracle %s; %d pairs both valid, %d with an invalid version" % (oracle, valid, len(pairs) - valid))
-for i in bad[:20]:
-    a, _, b = pairs[i].partition(b"\t")
-    print("  %r vs %r: oracle %s, hullscan %s" % (a, b, want[i], got[i]))
-sys.exit(1 if bad else 0)
-PYEOF
+diff_compare python3 "$work/oracle.py"
+diff_report --valid "independent apk-tools 3 rules in Python, corpus-checked"

@@ -18,29 +18,10 @@
 # -1, 0, 1, or "error" when either version is invalid.  Run by hand, not by
 # `make check`.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+diff_init "$@"
 
-pairs=100000
-seed=1
-root=$(cd "$(dirname "$0")/../../.." && pwd)
-hullscan=$root/build/hullscan
-
-while [ $# -gt 0 ]; do
-        case $1 in
-        --pairs) pairs=$2; shift 2 ;;
-        --hullscan) hullscan=$2; shift 2 ;;
-        --seed) seed=$2; shift 2 ;;
-        -h | --help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        *) echo "dpkg.sh: unknown argument '$1'" >&2; exit 2 ;;
-        esac
-done
-[ -x "$hullscan" ] || { echo "dpkg.sh: no hullscan at '$hullscan' (build it or pass --hullscan)" >&2; exit 2; }
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-if ! pkg-config --exists libdpkg 2>/dev/null; then
-        DEBIAN_FRONTEND=noninteractive apt-get install -y libdpkg-dev >&2
-fi
+diff_need pkg-config --exists libdpkg -- libdpkg-dev
 oracle_version=$(dpkg-query -W -f '${Version}' libdpkg-dev)
 
 cat >"$work/oracle.c" <<'EOF'
@@ -95,11 +76,11 @@ cc -O2 -o "$work/oracle" "$work/oracle.c" $(pkg-config --cflags --libs libdpkg)
 # suffixes, versions with ':' and '-' inside upstream) and mutations
 # (characters deleted, inserted from valid and invalid sets, doubled,
 # swapped; numbers lengthened past 64 bits, leading zeros, blanks).
-python3 - "$pairs" "$seed" >"$work/pairs" <<'EOF'
-import random, sys
+diff_generate <<'EOF'
+import vdiff
+from vdiff import append, cut, delete, insert, repeat, swap
 
-n, seed = int(sys.argv[1]), int(sys.argv[2])
-r = random.Random(seed * 7919 + 11)
+r = vdiff.rng(11)
 
 WORDS = ["a", "b", "c", "rc", "beta", "alpha", "pre", "git", "svn", "dfsg", "ds", "really",
          "ubuntu", "deb", "bpo", "build", "nmu", "b", "p", "z", "Z", "GA", "OOo", "orig",
@@ -159,63 +140,24 @@ def version():
         s += "-" + revision()
     return s
 
+def wrap(s, i):
+    return r.choice(["", " ", "\t", "  "]) + s + r.choice(["", " ", "\t"])
+
 def mutate(s):
-    for _ in range(r.choice([1, 1, 1, 2, 3])):
-        x = r.random()
-        i = r.randint(0, len(s))
-        if x < 0.2 and s:
-            j = r.randrange(len(s))
-            s = s[:j] + s[j + 1:]
-        elif x < 0.35:
-            s = s[:i] + r.choice(SEPS) + s[i:]
-        elif x < 0.45:
-            s = s[:i] + r.choice(BAD) + s[i:]
-        elif x < 0.6:
-            s = s[:i] + r.choice("0123456789") + s[i:]
-        elif x < 0.7:
-            s = s[:i] + r.choice("abcxyzABCZ") + s[i:]
-        elif x < 0.8 and len(s) > 1:
-            j = r.randrange(len(s) - 1)
-            s = s[:j] + s[j + 1] + s[j] + s[j + 2:]
-        elif x < 0.85:
-            s = s[:i] + s[i:i + r.randint(1, 4)] + s[i:]
-        elif x < 0.9:
-            s = r.choice(["", " ", "\t", "  "]) + s + r.choice(["", " ", "\t"])
-        elif x < 0.95:
-            s = s[:i]
-        else:
-            s = s + r.choice(["~", "-", ":", "-0", "-1", ".0", "+b1", "~rc1"])
-    return s
+    return vdiff.edits(s, [(0.2, delete), (0.35, insert(SEPS)), (0.45, insert(BAD)),
+                           (0.6, insert("0123456789")), (0.7, insert("abcxyzABCZ")),
+                           (0.8, swap), (0.85, repeat), (0.9, wrap), (0.95, cut),
+                           (1, append(["~", "-", ":", "-0", "-1", ".0", "+b1", "~rc1"]))])
 
 def clean(s):
     # the batch format splits lines at '\n' and A at its first TAB; a NUL
     # cannot reach either tool (C strings): drop those bytes
     return s.replace("\n", "").replace("\x00", "")
 
-out = []
-for _ in range(n):
-    a = version()
-    if r.random() < 0.3:
-        a = mutate(a)
-    x = r.random()
-    if x < 0.5:
-        b = mutate(a)
-    elif x < 0.6:
-        b = a
-    else:
-        b = version()
-        if r.random() < 0.3:
-            b = mutate(b)
-    a = clean(a).replace("\t", " ")
-    b = clean(b)
-    if r.random() < 0.5:
-        a, b = b.replace("\t", " "), a
-    out.append(a + "\t" + b)
-sys.stdout.buffer.write(("\n".join(out) + "\n").encode("latin-1"))
+vdiff.swapped_pairs(version, mutate, clean)
 EOF
 
-"$work/oracle" <"$work/pairs" >"$work/want"
-"$hullscan" version compare dpkg <"$work/pairs" >"$work/got"
+diff_compare "$work/oracle"
 
 # The oracle is dpkg: the first pairs through dpkg --compare-versions
 # (skipping empty versions, which the command line takes as "no version").
@@ -234,23 +176,6 @@ while IFS= read -r line && [ $spot -lt 500 ]; do
         [ "$d" = "$o" ] || { spot_bad=$((spot_bad + 1)); printf '# dpkg --compare-versions says %s, libdpkg %s: %q\n' "$d" "$o" "$line" >&2; }
 done <"$work/pairs"
 
-python3 - "$work/pairs" "$work/want" "$work/got" dpkg "libdpkg $oracle_version" "$spot" "$spot_bad" <<'EOF'
-import sys
-pairs = open(sys.argv[1], "rb").read().split(b"\n")[:-1]
-want = open(sys.argv[2]).read().split("\n")[:-1]
-got = open(sys.argv[3]).read().split("\n")[:-1]
-scheme, oracle, spot, spot_bad = sys.argv[4], sys.argv[5], int(sys.argv[6]), int(sys.argv[7])
-if not (len(pairs) == len(want) == len(got)):
-    print("%s: answer counts differ: %d pairs, oracle %d, hullscan %d" % (scheme, len(pairs), len(want), len(got)))
-    sys.exit(1)
-bad = [i for i in range(len(pairs)) if want[i] != got[i]]
-valid = sum(1 for w in want if w != "error")
-print("%s: %d pairs, %d disagreements" % (scheme, len(pairs), len(bad)))
-print("  oracle %s; %d pairs both valid, %d with an invalid version; "
-      "%d checked with dpkg --compare-versions, %d differ from the oracle"
-      % (oracle, valid, len(pairs) - valid, spot, spot_bad))
-for i in bad[:20]:
-    a, _, b = pairs[i].partition(b"\t")
-    print("  %r vs %r: oracle %s, hullscan %s" % (a, b, want[i], got[i]))
-sys.exit(1 if bad or spot_bad else 0)
-EOF
+diff_report --valid --note "$spot checked with dpkg --compare-versions, $spot_bad differ from the oracle" \
+        "libdpkg $oracle_version"
+[ "$spot_bad" -eq 0 ] || exit 1

@@ -13,38 +13,20 @@
 # invalid (not correct?, or over hullscan's 256 bytes: Ruby has no limit).
 # Run by hand, not by `make check`.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+diff_init "$@"
 
-pairs=100000
-seed=1
-root=$(cd "$(dirname "$0")/../../.." && pwd)
-hullscan=$root/build/hullscan
-
-while [ $# -gt 0 ]; do
-        case $1 in
-        --pairs) pairs=$2; shift 2 ;;
-        --hullscan) hullscan=$2; shift 2 ;;
-        --seed) seed=$2; shift 2 ;;
-        -h | --help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        *) echo "gem.sh: unknown argument '$1'" >&2; exit 2 ;;
-        esac
-done
-[ -x "$hullscan" ] || { echo "gem.sh: no hullscan at '$hullscan' (build it or pass --hullscan)" >&2; exit 2; }
-
-command -v ruby >/dev/null || apt-get install -y ruby >&2
+diff_need command -v ruby -- ruby
 oracle_version="$(ruby -e 'print "ruby #{RUBY_VERSION}, RubyGems #{Gem::VERSION}"')"
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 
 # The generator: rubygems.org shapes (numbers, .pre/.rc/.beta segments,
 # letters glued to digits, '-' prereleases, trailing zeros, leading zeros,
 # long numbers, case, white space around) and mutations (characters
 # deleted, inserted, doubled, swapped; pieces truncated; invalid bytes).
-python3 - "$pairs" "$seed" >"$work/pairs" <<'EOF'
-import random, sys
+diff_generate <<'EOF'
+import vdiff
 
-n, seed = int(sys.argv[1]), int(sys.argv[2])
-r = random.Random(seed * 7919 + 11)
+r = vdiff.rng(11)
 
 WORDS = ["pre", "rc", "beta", "alpha", "a", "b", "dev", "java", "RC", "Beta", "PRE", "A", "B",
          "z", "Z", "aa", "ab", "preview", "racecar", "x", "snapshot", "final", "p"]
@@ -108,39 +90,19 @@ def related(v):
         return v.replace("-", ".pre.") if "-" in v else v.replace(".", "-", 1)
     return v
 
-def mutate(v):
-    if not v:
-        return v
-    i = r.randrange(len(v))
-    x = r.random()
-    if x < 0.25:
-        return v[:i] + v[i + 1:]
-    if x < 0.5:
-        return v[:i] + r.choice(".-.-_+~abAB019 v") + v[i:]
-    if x < 0.65:
-        return v[:i] + v[i] + v[i:]
-    if x < 0.75 and i + 1 < len(v):
-        return v[:i] + v[i + 1] + v[i] + v[i + 2:]
-    if x < 0.85:
-        return v[:i]
+def odd(v, i, x):
+    """White space or a byte Gem::Version refuses, or a version over 256 bytes."""
     if x < 0.95:
         return v[:i] + r.choice(WS + ["\u00e9", "\u0663", "\x7f"]) + v[i:]
     return v + "." + "1" * r.randint(240, 260)
 
+def mutate(v):
+    return vdiff.typo(v, ".-.-_+~abAB019 v", (0.25, 0.5, 0.65, 0.75, 0.85), odd)
+
 def clean(v):
     return v.replace("\t", "").replace("\n", "")
 
-out = []
-for _ in range(n):
-    a = version()
-    x = r.random()
-    b = related(a) if x < 0.5 else a if x < 0.55 else version()
-    if r.random() < 0.1:
-        a = mutate(a)
-    if r.random() < 0.1:
-        b = mutate(b)
-    out.append(clean(a) + "\t" + clean(b) + "\n")
-sys.stdout.buffer.write("".join(out).encode("utf-8"))
+vdiff.related_pairs(version, related, mutate, clean, mutate_p=0.1)
 EOF
 
 # The oracle, on bytes (a non-ASCII byte makes a version not correct?).
@@ -158,25 +120,5 @@ STDIN.each_line do |line|
 end
 puts out
 EOF
-ruby "$work/oracle.rb" <"$work/pairs" >"$work/oracle.out"
-"$hullscan" version compare gem <"$work/pairs" >"$work/hull.out"
-
-python3 - "$work/pairs" "$work/oracle.out" "$work/hull.out" "gem" "Gem::Version ($oracle_version)" <<'EOF'
-import sys
-pairs = open(sys.argv[1], "rb").read().split(b"\n")[:-1]
-want = open(sys.argv[2]).read().split("\n")[:-1]
-got = open(sys.argv[3]).read().split("\n")[:-1]
-scheme, oracle = sys.argv[4], sys.argv[5]
-if len(want) != len(pairs) or len(got) != len(pairs):
-    print(f"{scheme}: answer count mismatch: {len(pairs)} pairs, oracle {len(want)}, hullscan {len(got)}")
-    sys.exit(1)
-bad = [(p, w, g) for p, w, g in zip(pairs, want, got) if w != g]
-print(f"{scheme}: {len(pairs)} pairs, {len(bad)} disagreements")
-print(f"  oracle: {oracle}")
-for p, w, g in bad[:20]:
-    a, b = p.split(b"\t", 1)
-    print(f"  {a!r} vs {b!r}: oracle {w}, hullscan {g}")
-counts = {k: want.count(k) for k in ("-1", "0", "1", "error")}
-print("  oracle answers: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-sys.exit(1 if bad else 0)
-EOF
+diff_compare ruby "$work/oracle.rb"
+diff_report "Gem::Version ($oracle_version)"

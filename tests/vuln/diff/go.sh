@@ -17,30 +17,12 @@
 # as if it had one (src/vuln/version_go.c): the oracle does the same
 # before calling x/mod.  Run by hand, not by `make check`.
 set -euo pipefail
-
-pairs=100000
-seed=1
-root=$(cd "$(dirname "$0")/../../.." && pwd)
-hullscan=$root/build/hullscan
+. "$(dirname "$0")/lib.sh"
 gopath=/usr/share/gocode
+diff_init "$@"
 
-while [ $# -gt 0 ]; do
-        case $1 in
-        --pairs) pairs=$2; shift 2 ;;
-        --hullscan) hullscan=$2; shift 2 ;;
-        --seed) seed=$2; shift 2 ;;
-        -h | --help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        *) echo "go.sh: unknown argument '$1'" >&2; exit 2 ;;
-        esac
-done
-[ -x "$hullscan" ] || { echo "go.sh: no hullscan at '$hullscan' (build it or pass --hullscan)" >&2; exit 2; }
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-if ! command -v go >/dev/null || [ ! -f $gopath/src/golang.org/x/mod/semver/semver.go ]; then
-        apt-get install -y golang-go golang-golang-x-mod-dev >&2
-fi
+diff_need command -v go -- golang-go golang-golang-x-mod-dev
+diff_need test -f $gopath/src/golang.org/x/mod/semver/semver.go -- golang-go golang-golang-x-mod-dev
 oracle_version="x/mod $(dpkg-query -W -f='${Version}' golang-golang-x-mod-dev 2>/dev/null || echo '?'), $(go version | cut -d' ' -f3)"
 
 cat >"$work/oracle.go" <<'EOF'
@@ -85,11 +67,10 @@ EOF
 # pre-releases, the three pseudo-version forms, +incompatible, shorthands
 # v1 and v1.2), with or without the 'v', and mutations (characters
 # deleted, inserted, doubled, swapped; pieces truncated).
-python3 - "$pairs" "$seed" >"$work/pairs" <<'EOF'
-import random, sys
+diff_generate <<'EOF'
+import vdiff
 
-n, seed = int(sys.argv[1]), int(sys.argv[2])
-r = random.Random(seed * 7919 + 2)
+r = vdiff.rng(2)
 
 BIG = ["18446744073709551615", "18446744073709551616", "99999999999999999999",
        "123456789012345678901234567890", "9007199254740993", "4294967296"]
@@ -179,55 +160,13 @@ def related(v):
     return v
 
 def mutate(v):
-    if not v:
-        return v
-    i = r.randrange(len(v))
-    x = r.random()
-    if x < 0.25:
-        return v[:i] + v[i + 1:]
-    if x < 0.5:
-        return v[:i] + r.choice(".-+_~abcAB0129 vV") + v[i:]
-    if x < 0.65:
-        return v[:i] + v[i] + v[i:]
-    if x < 0.8 and i + 1 < len(v):
-        return v[:i] + v[i + 1] + v[i] + v[i + 2:]
-    return v[:i]
+    return vdiff.typo(v, ".-+_~abcAB0129 vV")
 
 def clean(v):
     return v.replace("\t", "").replace("\n", "").replace("\r", "")[:256]
 
-out = []
-for _ in range(n):
-    a = version()
-    x = r.random()
-    b = related(a) if x < 0.5 else a if x < 0.55 else version()
-    if r.random() < 0.08:
-        a = mutate(a)
-    if r.random() < 0.08:
-        b = mutate(b)
-    out.append(clean(a) + "\t" + clean(b) + "\n")
-sys.stdout.write("".join(out))
+vdiff.related_pairs(version, related, mutate, clean)
 EOF
 
-"$work/oracle" <"$work/pairs" >"$work/oracle.out"
-"$hullscan" version compare go <"$work/pairs" >"$work/hull.out"
-
-python3 - "$work/pairs" "$work/oracle.out" "$work/hull.out" "go" "$oracle_version" <<'EOF'
-import sys
-pairs = open(sys.argv[1], "rb").read().split(b"\n")[:-1]
-want = open(sys.argv[2]).read().split("\n")[:-1]
-got = open(sys.argv[3]).read().split("\n")[:-1]
-scheme, oracle = sys.argv[4], sys.argv[5]
-if len(want) != len(pairs) or len(got) != len(pairs):
-    print(f"{scheme}: answer count mismatch: {len(pairs)} pairs, oracle {len(want)}, hullscan {len(got)}")
-    sys.exit(1)
-bad = [(p, w, g) for p, w, g in zip(pairs, want, got) if w != g]
-print(f"{scheme}: {len(pairs)} pairs, {len(bad)} disagreements")
-print(f"  oracle: {oracle}")
-for p, w, g in bad[:20]:
-    a, b = p.split(b"\t", 1)
-    print(f"  {a!r} vs {b!r}: oracle {w}, hullscan {g}")
-counts = {k: want.count(k) for k in ("-1", "0", "1", "error")}
-print("  oracle answers: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-sys.exit(1 if bad else 0)
-EOF
+diff_compare "$work/oracle"
+diff_report "$oracle_version"

@@ -18,47 +18,29 @@
 # printable ASCII, no space; see version_maven.c).  Run by hand, not by
 # `make check`.
 set -euo pipefail
-
-pairs=100000
-seed=1
+. "$(dirname "$0")/lib.sh"
 jar=""
-root=$(cd "$(dirname "$0")/../../.." && pwd)
-hullscan=$root/build/hullscan
-
-while [ $# -gt 0 ]; do
-        case $1 in
-        --pairs) pairs=$2; shift 2 ;;
-        --hullscan) hullscan=$2; shift 2 ;;
-        --seed) seed=$2; shift 2 ;;
-        --jar) jar=$2; shift 2 ;;
-        -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        *) echo "maven.sh: unknown argument '$1'" >&2; exit 2 ;;
-        esac
-done
-[ -x "$hullscan" ] || { echo "maven.sh: no hullscan at '$hullscan' (build it or pass --hullscan)" >&2; exit 2; }
+diff_option --jar jar
+diff_init "$@"
 
 if [ -z "$jar" ]; then
         jar=/usr/share/java/maven3-artifact.jar
-        [ -f "$jar" ] || apt-get install -y libmaven3-core-java >&2
+        diff_need test -f "$jar" -- libmaven3-core-java
 fi
-command -v javac >/dev/null || apt-get install -y default-jdk-headless >&2
+diff_need command -v javac -- default-jdk-headless
 [ -f "$jar" ] || { echo "maven.sh: no maven-artifact jar at '$jar'" >&2; exit 2; }
 oracle_version=$(unzip -p "$jar" META-INF/maven/org.apache.maven/maven-artifact/pom.properties 2>/dev/null |
         sed -n 's/^version=//p')
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 
 # The generator: Maven Central shapes (numbers, qualifiers glued or after
 # '.', '-', release trains, Red Hat and Eclipse builds, snapshot
 # timestamps, long and zero-padded numbers around the int/long/BigInteger
 # limits) and mutations (characters deleted, inserted, doubled, swapped,
 # separators changed; a few invalid bytes and over-long strings).
-python3 - "$pairs" "$seed" >"$work/pairs" <<'EOF'
-import random, sys
+diff_generate <<'EOF'
+import vdiff
 
-n, seed = int(sys.argv[1]), int(sys.argv[2])
-r = random.Random(seed * 7919 + 5)
+r = vdiff.rng(5)
 
 KNOWN = ["alpha", "beta", "milestone", "rc", "cr", "snapshot", "ga", "final", "release", "sp",
          "a", "b", "m", "ALPHA", "Alpha", "Beta", "BETA", "M", "RC", "CR", "SNAPSHOT",
@@ -153,39 +135,20 @@ def related(v):
         return ".".join(parts[:r.randint(1, len(parts))])
     return v + sep() + qual()
 
-def mutate(v):
-    if not v:
-        return v
-    i = r.randrange(len(v))
-    x = r.random()
-    if x < 0.25:
-        return v[:i] + v[i + 1:]
-    if x < 0.5:
-        return v[:i] + r.choice(".-.-_+~abmrAB0129") + v[i:]
-    if x < 0.6:
-        return v[:i] + v[i] + v[i:]
-    if x < 0.7 and i + 1 < len(v):
-        return v[:i] + v[i + 1] + v[i] + v[i + 2:]
-    if x < 0.8:
-        return v[:i]
+def odd(v, i, x):
+    """A byte hullscan refuses, or a version over 256 bytes."""
     if x < 0.9:
         return v[:i] + r.choice([" ", "\x7f", "\x01", "\u00e9", "\u0663", "\u0130", "\x0b"]) + v[i:]
     return v + "." + "0" * r.randint(1, 10) + "1" * r.randint(200, 260)
 
+def mutate(v):
+    return vdiff.typo(v, ".-.-_+~abmrAB0129", (0.25, 0.5, 0.6, 0.7, 0.8), odd)
+
 def clean(v):
     return v.replace("\t", "").replace("\n", "").replace("\r", "")
 
-out = []
-for _ in range(n):
-    a = version()
-    x = r.random()
-    b = related(a) if x < 0.55 else a if x < 0.6 else version()
-    if r.random() < 0.1:
-        a = mutate(a)
-    if r.random() < 0.1:
-        b = mutate(b)
-    out.append(clean(a) + "\t" + clean(b) + "\n")
-sys.stdout.buffer.write("".join(out).encode("utf-8"))
+vdiff.related_pairs(version, related, mutate, clean, related_below=0.55, same_below=0.6,
+                    mutate_p=0.1)
 EOF
 
 # The oracle.  Bytes are read as ISO-8859-1 so that every byte is one char
@@ -223,26 +186,5 @@ public class MavenOracle {
 }
 EOF
 javac -nowarn -cp "$jar" -d "$work" "$work/MavenOracle.java"
-java -cp "$jar:$work" MavenOracle <"$work/pairs" >"$work/oracle.out"
-"$hullscan" version compare maven <"$work/pairs" >"$work/hull.out"
-
-python3 - "$work/pairs" "$work/oracle.out" "$work/hull.out" "maven" \
-        "ComparableVersion from ${jar} (maven-artifact ${oracle_version:-unknown})" <<'EOF'
-import sys
-pairs = open(sys.argv[1], "rb").read().split(b"\n")[:-1]
-want = open(sys.argv[2]).read().split("\n")[:-1]
-got = open(sys.argv[3]).read().split("\n")[:-1]
-scheme, oracle = sys.argv[4], sys.argv[5]
-if len(want) != len(pairs) or len(got) != len(pairs):
-    print(f"{scheme}: answer count mismatch: {len(pairs)} pairs, oracle {len(want)}, hullscan {len(got)}")
-    sys.exit(1)
-bad = [(p, w, g) for p, w, g in zip(pairs, want, got) if w != g]
-print(f"{scheme}: {len(pairs)} pairs, {len(bad)} disagreements")
-print(f"  oracle: {oracle}")
-for p, w, g in bad[:20]:
-    a, b = p.split(b"\t", 1)
-    print(f"  {a!r} vs {b!r}: oracle {w}, hullscan {g}")
-counts = {k: want.count(k) for k in ("-1", "0", "1", "error")}
-print("  oracle answers: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-sys.exit(1 if bad else 0)
-EOF
+diff_compare java -cp "$jar:$work" MavenOracle
+diff_report "ComparableVersion from ${jar} (maven-artifact ${oracle_version:-unknown})"

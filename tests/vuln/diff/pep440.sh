@@ -15,41 +15,21 @@
 # version raises InvalidVersion (or is over hullscan's 256-byte limit).
 # Run by hand, not by `make check`.
 set -euo pipefail
-
-pairs=100000
-seed=1
-root=$(cd "$(dirname "$0")/../../.." && pwd)
-hullscan=$root/build/hullscan
+. "$(dirname "$0")/lib.sh"
 py=/usr/bin/python3
+diff_init "$@"
 
-while [ $# -gt 0 ]; do
-        case $1 in
-        --pairs) pairs=$2; shift 2 ;;
-        --hullscan) hullscan=$2; shift 2 ;;
-        --seed) seed=$2; shift 2 ;;
-        -h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        *) echo "pep440.sh: unknown argument '$1'" >&2; exit 2 ;;
-        esac
-done
-[ -x "$hullscan" ] || { echo "pep440.sh: no hullscan at '$hullscan' (build it or pass --hullscan)" >&2; exit 2; }
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-if ! $py -c 'import packaging.version' 2>/dev/null; then
-        apt-get install -y python3 python3-packaging >&2
-fi
+diff_need $py -c 'import packaging.version' -- python3 python3-packaging
 oracle_version="packaging $($py -c 'import packaging; print(packaging.__version__)'), python $($py -c 'import platform; print(platform.python_version())')"
 
 # The generator: PyPI-style versions and mutations (characters deleted,
 # inserted, doubled, swapped; pieces truncated).  A few versions carry the
 # non-ASCII letters Python's case-insensitive regex lets through (U+0130,
 # U+0131, U+017F, U+212A) or Unicode white space.
-$py - "$pairs" "$seed" >"$work/pairs" <<'EOF'
-import random, sys
+diff_generate $py <<'EOF'
+import vdiff
 
-n, seed = int(sys.argv[1]), int(sys.argv[2])
-r = random.Random(seed * 7919 + 3)
+r = vdiff.rng(3)
 
 PRE = ["a", "b", "c", "rc", "alpha", "beta", "pre", "preview", "A", "B", "RC", "Alpha",
        "BETA", "Pre", "PREVIEW", "C"]
@@ -130,38 +110,16 @@ def related(v):
     return v
 
 def mutate(v):
-    if not v:
-        return v
-    i = r.randrange(len(v))
-    x = r.random()
-    if x < 0.25:
-        return v[:i] + v[i + 1:]
-    if x < 0.5:
-        return v[:i] + r.choice(".-_+!abcdeprvAB0129 ") + v[i:]
-    if x < 0.65:
-        return v[:i] + v[i] + v[i:]
-    if x < 0.8 and i + 1 < len(v):
-        return v[:i] + v[i + 1] + v[i] + v[i + 2:]
-    return v[:i]
+    return vdiff.typo(v, ".-_+!abcdeprvAB0129 ")
 
 def clean(v):
     v = v.replace("\t", "").replace("\n", "").replace("\r", "")
     return v if len(v.encode()) <= 256 else v.encode()[:256].decode("utf-8", "ignore")
 
-out = []
-for _ in range(n):
-    a = version()
-    x = r.random()
-    b = related(a) if x < 0.5 else a if x < 0.55 else version()
-    if r.random() < 0.08:
-        a = mutate(a)
-    if r.random() < 0.08:
-        b = mutate(b)
-    out.append(clean(a) + "\t" + clean(b) + "\n")
-sys.stdout.buffer.write("".join(out).encode())
+vdiff.related_pairs(version, related, mutate, clean)
 EOF
 
-$py - "$work/pairs" >"$work/oracle.out" <<'EOF'
+cat >"$work/oracle.py" <<'EOF'
 import sys
 from packaging.version import Version, InvalidVersion
 
@@ -174,29 +132,10 @@ def parse(s):
         return None
 
 out = []
-for line in open(sys.argv[1], "rb").read().split(b"\n")[:-1]:
+for line in sys.stdin.buffer.read().split(b"\n")[:-1]:
     a, b = (parse(x) for x in line.split(b"\t", 1))
     out.append("error" if a is None or b is None else str((a > b) - (a < b)))
 sys.stdout.write("\n".join(out) + "\n")
 EOF
-"$hullscan" version compare pep440 <"$work/pairs" >"$work/hull.out"
-
-python3 - "$work/pairs" "$work/oracle.out" "$work/hull.out" "pep440" "$oracle_version" <<'EOF'
-import sys
-pairs = open(sys.argv[1], "rb").read().split(b"\n")[:-1]
-want = open(sys.argv[2]).read().split("\n")[:-1]
-got = open(sys.argv[3]).read().split("\n")[:-1]
-scheme, oracle = sys.argv[4], sys.argv[5]
-if len(want) != len(pairs) or len(got) != len(pairs):
-    print(f"{scheme}: answer count mismatch: {len(pairs)} pairs, oracle {len(want)}, hullscan {len(got)}")
-    sys.exit(1)
-bad = [(p, w, g) for p, w, g in zip(pairs, want, got) if w != g]
-print(f"{scheme}: {len(pairs)} pairs, {len(bad)} disagreements")
-print(f"  oracle: {oracle}")
-for p, w, g in bad[:20]:
-    a, b = p.split(b"\t", 1)
-    print(f"  {a.decode(errors='replace')!r} vs {b.decode(errors='replace')!r}: oracle {w}, hullscan {g}")
-counts = {k: want.count(k) for k in ("-1", "0", "1", "error")}
-print("  oracle answers: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-sys.exit(1 if bad else 0)
-EOF
+diff_compare $py "$work/oracle.py"
+diff_report "$oracle_version"

@@ -18,30 +18,11 @@
 # "rpm: N pairs, D disagreements" and the first 20 disagreements, and
 # exits 1 on any.  Run by hand, not by `make check`.
 set -euo pipefail
-
-pairs=100000
-seed=1
-root=$(cd "$(dirname "$0")/../../.." && pwd)
-hullscan=$root/build/hullscan
+. "$(dirname "$0")/lib.sh"
 py=/usr/bin/python3
+diff_init "$@"
 
-while [ $# -gt 0 ]; do
-        case $1 in
-        --pairs) pairs=$2; shift 2 ;;
-        --hullscan) hullscan=$2; shift 2 ;;
-        --seed) seed=$2; shift 2 ;;
-        -h | --help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        *) echo "rpm.sh: unknown argument '$1'" >&2; exit 2 ;;
-        esac
-done
-[ -x "$hullscan" ] || { echo "rpm.sh: no hullscan at '$hullscan' (build it or pass --hullscan)" >&2; exit 2; }
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-if ! "$py" -c 'import rpm' 2>/dev/null; then
-        DEBIAN_FRONTEND=noninteractive apt-get install -y python3-rpm >&2
-fi
+diff_need "$py" -c 'import rpm' -- python3-rpm
 oracle_version=$("$py" -c 'import rpm; print(rpm.__version__)')
 
 cat >"$work/oracle.py" <<'EOF'
@@ -87,11 +68,11 @@ EOF
 # snapshots (~rc, ^git, +git, .git<date>.<hash>), epochs, and mutations
 # (characters deleted, inserted from allowed and refused sets, doubled,
 # swapped; "..", empty pieces, numbers past 64 bits, leading zeros).
-python3 - "$pairs" "$seed" >"$work/pairs" <<'EOF'
-import random, sys
+diff_generate <<'EOF'
+import vdiff
+from vdiff import append, cut, delete, insert, repeat, swap
 
-n, seed = int(sys.argv[1]), int(sys.argv[2])
-r = random.Random(seed * 7919 + 23)
+r = vdiff.rng(23)
 
 WORDS = ["a", "b", "rc", "beta", "alpha", "pre", "git", "svn", "p", "GA", "Final", "el", "fc",
          "mga", "lp", "module", "z", "Z", "dev", "snap", "post", "hotfix", "ga", "x", "aa"]
@@ -153,77 +134,23 @@ def evr():
         s += "-" + release()
     return s
 
+def dots(s, i):
+    return s.replace(".", r.choice(["_", "+", "~", "^", ".."]), 1)
+
 def mutate(s):
-    for _ in range(r.choice([1, 1, 1, 2, 3])):
-        x = r.random()
-        i = r.randint(0, len(s))
-        if x < 0.2 and s:
-            j = r.randrange(len(s))
-            s = s[:j] + s[j + 1:]
-        elif x < 0.35:
-            s = s[:i] + r.choice(ALLOWED) + s[i:]
-        elif x < 0.45:
-            s = s[:i] + r.choice(REFUSED) + s[i:]
-        elif x < 0.6:
-            s = s[:i] + r.choice("0123456789") + s[i:]
-        elif x < 0.7:
-            s = s[:i] + r.choice("abcxyzABCZ") + s[i:]
-        elif x < 0.8 and len(s) > 1:
-            j = r.randrange(len(s) - 1)
-            s = s[:j] + s[j + 1] + s[j] + s[j + 2:]
-        elif x < 0.85:
-            s = s[:i] + s[i:i + r.randint(1, 4)] + s[i:]
-        elif x < 0.9:
-            s = s[:i]
-        elif x < 0.95:
-            s = s + r.choice(["~", "^", "-", ":", "-0", "-1", ".0", "_1", "~rc1", "^git1", "."])
-        else:
-            s = s.replace(".", r.choice(["_", "+", "~", "^", ".."]), 1)
-    return s
+    return vdiff.edits(s, [(0.2, delete), (0.35, insert(ALLOWED)), (0.45, insert(REFUSED)),
+                           (0.6, insert("0123456789")), (0.7, insert("abcxyzABCZ")),
+                           (0.8, swap), (0.85, repeat), (0.9, cut),
+                           (0.95, append(["~", "^", "-", ":", "-0", "-1", ".0", "_1", "~rc1",
+                                          "^git1", "."])),
+                           (1, dots)])
 
 def clean(s):
     # the batch format splits lines at '\n' and A at its first TAB
     return s.replace("\n", "").replace("\x00", "")
 
-out = []
-for _ in range(n):
-    a = evr()
-    if r.random() < 0.3:
-        a = mutate(a)
-    x = r.random()
-    if x < 0.5:
-        b = mutate(a)
-    elif x < 0.6:
-        b = a
-    else:
-        b = evr()
-        if r.random() < 0.3:
-            b = mutate(b)
-    a, b = clean(a).replace("\t", " "), clean(b)
-    if r.random() < 0.5:
-        a, b = b.replace("\t", " "), a
-    out.append(a + "\t" + b)
-sys.stdout.buffer.write(("\n".join(out) + "\n").encode("latin-1"))
+vdiff.swapped_pairs(evr, mutate, clean)
 EOF
 
-"$py" "$work/oracle.py" <"$work/pairs" >"$work/want"
-"$hullscan" version compare rpm <"$work/pairs" >"$work/got"
-
-python3 - "$work/pairs" "$work/want" "$work/got" rpm "python3-rpm $oracle_version labelCompare" <<'EOF'
-import sys
-pairs = open(sys.argv[1], "rb").read().split(b"\n")[:-1]
-want = open(sys.argv[2]).read().split("\n")[:-1]
-got = open(sys.argv[3]).read().split("\n")[:-1]
-scheme, oracle = sys.argv[4], sys.argv[5]
-if not (len(pairs) == len(want) == len(got)):
-    print("%s: answer counts differ: %d pairs, oracle %d, hullscan %d" % (scheme, len(pairs), len(want), len(got)))
-    sys.exit(1)
-bad = [i for i in range(len(pairs)) if want[i] != got[i]]
-valid = sum(1 for w in want if w != "error")
-print("%s: %d pairs, %d disagreements" % (scheme, len(pairs), len(bad)))
-print("  oracle %s; %d pairs both valid, %d with an invalid version" % (oracle, valid, len(pairs) - valid))
-for i in bad[:20]:
-    a, _, b = pairs[i].partition(b"\t")
-    print("  %r vs %r: oracle %s, hullscan %s" % (a, b, want[i], got[i]))
-sys.exit(1 if bad else 0)
-EOF
+diff_compare "$py" "$work/oracle.py"
+diff_report --valid "python3-rpm $oracle_version labelCompare"
