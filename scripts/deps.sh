@@ -19,10 +19,10 @@ lib_pkgs=(
   libjansson-dev libpcre2-dev libyaml-dev
   libarchive-dev libisal-dev libzstd-dev libssl-dev
   libsqlite3-dev  # the OSV database (src/vuln/db.c)
+  libcurl4-openssl-dev  # db update downloads (src/vuln/update.c)
   zstd  # the CLI: tests/unit/test_image_io.c makes .zst inputs with it
   # added by later issues (uncomment with the meson.build dependency()):
   # libvectorscan-dev
-  # libcurl4-openssl-dev
 )
 fuzz_pkgs=(   # optional: scripts/deps.sh fuzz
   clang libclang-rt-14-dev

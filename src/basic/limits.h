@@ -84,6 +84,29 @@
 #define HULL_MAX_OSV_ZIP_INFLATED_BYTES (16ull << 30)
 #define HULL_MAX_OSV_ZIP_RATIO 100u
 
+/* `db update` (src/vuln/update.c): a downloaded all.zip (OSV's largest are
+ * a few hundred MiB), a modified_id.csv (about 50 bytes a record) and one of
+ * its lines, the records fetched one by one before all.zip is the cheaper
+ * way, and the ecosystems of one update.  Records fetched alone are bounded
+ * by HULL_MAX_OSV_RECORD_BYTES. */
+#define HULL_MAX_OSV_DOWNLOAD_BYTES (4ull << 30)
+#define HULL_MAX_OSV_CSV_BYTES (64u * 1024 * 1024)
+#define HULL_MAX_OSV_CSV_LINE_BYTES 1024u
+#define HULL_MAX_OSV_UPDATE_RECORDS 2000u
+#define HULL_MAX_OSV_ECOSYSTEMS 256u
+
+/* `hullscan vuln` inputs (src/vuln/input.c): a package list or an SBOM
+ * (Syft and Trivy write a few MiB per thousand packages), the JSON tree
+ * jansson builds of it, and the packages taken from it. */
+#define HULL_MAX_SBOM_BYTES (256u * 1024 * 1024)
+#define HULL_MAX_SBOM_JSON_DEPTH 64u
+#define HULL_MAX_SBOM_JSON_VALUES 8000000u
+#define HULL_MAX_SBOM_PACKAGES 1000000u
+/* Its suppressions: an ignore file (YAML or JSON, written by people) and an
+ * OpenVEX document (read with the SBOM's JSON limits). */
+#define HULL_MAX_VULN_IGNORE_BYTES (1u * 1024 * 1024)
+#define HULL_MAX_VEX_BYTES (64u * 1024 * 1024)
+
 /* Generic */
 #define HULL_MAX_JSON_DEPTH 64u
 #define HULL_MAX_PATH_BYTES 4096u

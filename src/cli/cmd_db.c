@@ -1,12 +1,16 @@
 /* cmd_db.c - `hullscan db`: the offline OSV vulnerability database
  * (vuln/db.h).  `db import` fills it from OSV JSON files, directories and
- * all.zip archives; `db info` says what it holds and how old it is.
+ * all.zip archives; `db update` downloads OSV's exports (vuln/update.h);
+ * `db info` says what it holds and how old it is.
  *
  * HULLSCAN_NOW (an RFC 3339 time) pins "now" for the import's timestamp
  * and the age shown by info, so the CLI goldens are stable. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "basic/str.h"
 
 #include "basic/buf.h"
 #include "basic/json.h"
@@ -14,19 +18,45 @@
 #include "cli/cli.h"
 #include "vuln/db.h"
 #include "vuln/osv.h"
+#include "vuln/update.h"
 
 #define SHOWN_SKIPS 5 /* skipped records named on stderr; the rest are counted */
 
 static const char *const db_usage[] = {
         "hullscan db import [--db PATH] PATH...",
+        "hullscan db update [--db PATH] [--source URL] [--ecosystem NAME]...\n"
+        "                          [--timeout SECONDS] [--retries N]",
         "hullscan db info [--db PATH] [--format table|json]",
         NULL,
 };
 
+/* The default ecosystem list, indented, wrapped before column 72. */
+static void put_default_ecosystems(FILE *f) {
+        const char *const *v = hull_vuln_update_default_ecosystems;
+        size_t col = 0;
+
+        for (size_t i = 0; v[i]; i++) {
+                size_t len = strlen(v[i]) + (v[i + 1] ? 1 : 0);
+                if (col > 0 && col + 1 + len > 72) {
+                        fputc('\n', f);
+                        col = 0;
+                }
+                col += (size_t)fprintf(f, "%s%s%s", col == 0 ? "  " : " ", v[i],
+                                       v[i + 1] ? "," : "\n");
+        }
+}
+
 static void db_help(void) {
         static const struct hull_option shown[] = {
                 HULL_OPT_STRING(0, "db", NULL, "PATH", "the database file (default below)"),
+                HULL_OPT_LIST(0, "ecosystem", NULL, "NAME",
+                              "update: an OSV ecosystem to download (repeatable)"),
                 HULL_OPT_STRING('f', "format", NULL, "FORMAT", "info: table (default) or json"),
+                HULL_OPT_STRING(0, "retries", NULL, "N",
+                                "update: tries after a failed one (4; 0 to 10)"),
+                HULL_OPT_STRING(0, "source", NULL, "URL", "update: where from (default below)"),
+                HULL_OPT_STRING(0, "timeout", NULL, "SECONDS",
+                                "update: a stalled request fails after this (60)"),
                 HULL_OPT_END(),
         };
         hull_usage(stdout, db_usage, shown);
@@ -41,12 +71,24 @@ static void db_help(void) {
                "bomb stops the import and leaves the database as it was.  The new\n"
                "database is built beside the old one and renamed into place.\n"
                "\n"
+               "update downloads OSV's per-ecosystem exports from --source: all.zip\n"
+               "the first time, then only the records that modified_id.csv lists as\n"
+               "newer, with conditional requests (nothing is downloaded when nothing\n"
+               "changed).  Interrupted downloads are resumed; requests are tried again\n"
+               "after network errors, 429 and 5xx.  All of it is committed at once, or\n"
+               "nothing.  The default source is\n"
+               "  %s\n"
+               "Without --ecosystem, update takes the ecosystems the database holds;\n"
+               "for a new database:\n",
+               SHOWN_SKIPS, HULL_VULN_UPDATE_DEFAULT_SOURCE);
+        put_default_ecosystems(stdout);
+        printf("\n"
                "info shows the records per ecosystem, what the last import read and\n"
-               "when; it warns (exit 0) when that was more than 7 days ago.\n"
+               "when, and where the last update came from; it warns (exit 0) when the\n"
+               "last import was more than 7 days ago.\n"
                "\n"
                "The database is $XDG_CACHE_HOME/hullscan/osv.db, or\n"
-               "~/.cache/hullscan/osv.db without XDG_CACHE_HOME.\n",
-               SHOWN_SKIPS);
+               "~/.cache/hullscan/osv.db without XDG_CACHE_HOME.\n");
 }
 
 static bool is_help(const char *s) {
@@ -172,6 +214,184 @@ static int db_import(int argc, const char **argv) {
         return hull_out_close(stdout, NULL);
 }
 
+/* ---- update ---- */
+
+static void on_update_event(void *ud, const struct hull_vuln_update_event *ev) {
+        const struct hull_vuln_update_ecosystem *e = ev->stats;
+        char line[1600];
+
+        (void)ud;
+        switch (ev->kind) {
+        case HULL_VULN_UPDATE_EV_RETRY:
+                snprintf(line, sizeof(line), "GET '%s': %s; trying again in %u.%u s (try %u of %u)",
+                         ev->url, ev->message, ev->delay_ms / 1000, ev->delay_ms % 1000 / 100,
+                         ev->attempt + 1, ev->attempts);
+                break;
+        case HULL_VULN_UPDATE_EV_RESUME:
+                snprintf(line, sizeof(line), "resuming '%s' at byte %llu", ev->url,
+                         (unsigned long long)ev->offset);
+                break;
+        case HULL_VULN_UPDATE_EV_RESTART:
+                snprintf(line, sizeof(line), "'%s': %s; downloading it again from the start",
+                         ev->url, ev->message);
+                break;
+        case HULL_VULN_UPDATE_EV_WARNING: snprintf(line, sizeof(line), "%s", ev->message); break;
+        case HULL_VULN_UPDATE_EV_ECOSYSTEM: {
+                const struct hull_vuln_import_stats *s = &e->import;
+                put_safe(stdout, e->name);
+                switch (e->method) {
+                case HULL_VULN_UPDATE_UNCHANGED: printf(": up to date\n"); break;
+                case HULL_VULN_UPDATE_MISSING:
+                        printf(": not published by the source, skipped\n");
+                        break;
+                case HULL_VULN_UPDATE_INCREMENTAL:
+                case HULL_VULN_UPDATE_FULL:
+                        if (e->method == HULL_VULN_UPDATE_FULL)
+                                printf(": all.zip%s", e->resumed ? " (resumed)" : "");
+                        else
+                                printf(": modified_id.csv");
+                        if (e->fetched)
+                                printf(" + %llu record%s fetched", (unsigned long long)e->fetched,
+                                       e->fetched == 1 ? "" : "s");
+                        if (e->gone)
+                                printf(" (%llu gone)", (unsigned long long)e->gone);
+                        printf(": %llu added, %llu updated, %llu unchanged, %llu skipped\n",
+                               (unsigned long long)s->added, (unsigned long long)s->updated,
+                               (unsigned long long)s->unchanged, (unsigned long long)s->skipped);
+                        break;
+                }
+                fflush(stdout);
+                return;
+        }
+        default: return;
+        }
+        fputs(ev->kind == HULL_VULN_UPDATE_EV_RESUME ? "hullscan: " : "hullscan: warning: ",
+              stderr);
+        put_safe(stderr, line);
+        fputc('\n', stderr);
+}
+
+/* Plain HTTP to anything but this machine deserves a word: the records
+ * decide what is reported vulnerable. */
+static bool loopback_http(const char *url) {
+        static const char *const ok[] = {"http://127.0.0.1", "http://localhost", "http://[::1]"};
+
+        for (size_t i = 0; i < ELEMENTSOF(ok); i++) {
+                size_t n = strlen(ok[i]);
+                if (strncmp(url, ok[i], n) == 0 &&
+                    (url[n] == '\0' || url[n] == ':' || url[n] == '/'))
+                        return true;
+        }
+        return false;
+}
+
+/* A decimal number in [lo, hi]. */
+static bool parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *ret) {
+        char *end;
+        long v;
+
+        if (*s < '0' || *s > '9')
+                return false;
+        errno = 0;
+        v = strtol(s, &end, 10);
+        if (errno || *end || v < (long)lo || v > (long)hi)
+                return false;
+        *ret = (unsigned)v;
+        return true;
+}
+
+static int db_update(int argc, const char **argv) {
+        const char *db_opt = NULL, *source = HULL_VULN_UPDATE_DEFAULT_SOURCE, *timeout = NULL,
+                   *retries = NULL;
+        struct hull_strlist ecos = {0};
+        const struct hull_option opts[] = {
+                HULL_OPT_STRING(0, "db", &db_opt, "PATH", "the database file"),
+                HULL_OPT_LIST(0, "ecosystem", &ecos, "NAME", "an OSV ecosystem (repeatable)"),
+                HULL_OPT_STRING(0, "retries", &retries, "N", "tries after a failed one"),
+                HULL_OPT_STRING(0, "source", &source, "URL", "base URL of the OSV exports"),
+                HULL_OPT_STRING(0, "timeout", &timeout, "SECONDS", "stall timeout"),
+                HULL_OPT_END(),
+        };
+        _cleanup_free_ const char **args = NULL;
+        _cleanup_free_ char *path = NULL;
+        struct hull_vuln_update_options o;
+        struct hull_vuln_update_result res;
+        struct hull_arena a = HULL_ARENA_INIT;
+        struct skips skips = {0};
+        struct hull_diag d;
+        int nargs = 0, r, rc;
+        int64_t now;
+
+        r = hull_parse_options(argc, argv, opts, &args, &nargs);
+        if (r == HULL_PARSE_OPT_HELP) {
+                hull_strlist_release(&ecos);
+                db_help();
+                return HULL_EXIT_OK;
+        }
+        if (r == HULL_PARSE_OPT_ERROR) {
+                hull_strlist_release(&ecos);
+                return HULL_EXIT_USAGE;
+        }
+        hull_vuln_update_options_init(&o);
+        rc = HULL_EXIT_USAGE;
+        if (nargs > 0) {
+                hull_cli_error("'db update' takes no arguments (ecosystems go with --ecosystem)");
+                goto out;
+        }
+        for (size_t i = 0; i < ecos.n; i++) {
+                if (!hull_vuln_update_ecosystem_valid(ecos.v[i])) {
+                        hull_cli_error("--ecosystem '%s': a name is 1 to 128 printable ASCII "
+                                       "characters without '/' or '\\'",
+                                       ecos.v[i]);
+                        goto out;
+                }
+        }
+        if (timeout && !parse_uint(timeout, 1, 3600, &o.timeout)) {
+                hull_cli_error("--timeout '%s': a number of seconds from 1 to 3600", timeout);
+                goto out;
+        }
+        if (retries && !parse_uint(retries, 0, 10, &o.retries)) {
+                hull_cli_error("--retries '%s': a number from 0 to 10", retries);
+                goto out;
+        }
+        if (!get_now(&now) || !(path = db_path(db_opt)))
+                goto out;
+        if (hull_startswith(source, "http://") && !loopback_http(source))
+                hull_cli_warning("source '%s' is plain HTTP: what it sends could be altered on "
+                                 "the way",
+                                 source);
+        o.source = source;
+        o.ecosystems = ecos.v;
+        o.n_ecosystems = ecos.n;
+        o.now = now;
+        o.on_event = on_update_event;
+        o.on_skip = on_skip;
+        o.ud = &skips;
+        hull_diag_init(&d);
+        r = hull_vuln_update(path, &o, &a, &res, &d);
+        if (skips.seen > SHOWN_SKIPS)
+                hull_cli_warning("%llu more malformed records skipped (not shown)",
+                                 (unsigned long long)(skips.seen - SHOWN_SKIPS));
+        if (r != HULL_OK) {
+                rc = hull_cli_diag(&d, NULL, 0);
+                fprintf(stderr, "hullscan: nothing updated; the database is unchanged\n");
+                goto out;
+        }
+        printf("updated '");
+        put_safe(stdout, path);
+        printf("' from %s: %llu added, %llu updated, %llu unchanged, %llu skipped (malformed), "
+               "%llu ignored (not OSV records); %llu withdrawn\n",
+               res.source, (unsigned long long)res.total.added,
+               (unsigned long long)res.total.updated, (unsigned long long)res.total.unchanged,
+               (unsigned long long)res.total.skipped, (unsigned long long)res.total.ignored,
+               (unsigned long long)res.total.withdrawn);
+        rc = hull_out_close(stdout, NULL);
+out:
+        hull_arena_release(&a);
+        hull_strlist_release(&ecos);
+        return rc;
+}
+
 /* "3 days ago", "5 hours ago", "less than an hour ago", "in the future". */
 static void age_text(int64_t age, char *buf, size_t size) {
         if (age < 0)
@@ -186,8 +406,26 @@ static void age_text(int64_t age, char *buf, size_t size) {
                          age / 86400 == 1 ? "" : "s");
 }
 
+/* What `db update` left in meta (all NULL when it never ran). */
+struct update_info {
+        const char *time, *source, *ecosystems; /* ecosystems: one per line */
+        struct hull_osv_time t;
+};
+
+static int load_update_info(struct hull_vuln_db *db, struct hull_arena *a, struct update_info *u,
+                            struct hull_diag *d) {
+        memset(u, 0, sizeof(*u));
+        HULL_TRY(hull_vuln_db_meta_get(db, "update.time", a, &u->time, d));
+        HULL_TRY(hull_vuln_db_meta_get(db, "update.source", a, &u->source, d));
+        HULL_TRY(hull_vuln_db_meta_get(db, "update.ecosystems", a, &u->ecosystems, d));
+        if (!u->time || !u->source ||
+            hull_osv_time_parse(u->time, strlen(u->time), &u->t) != HULL_OK)
+                u->time = NULL;
+        return HULL_OK;
+}
+
 static int info_table(struct hull_buf *b, const char *path, const struct hull_vuln_db_info *in,
-                      int64_t now) {
+                      const struct update_info *u, int64_t now) {
         char when[HULL_OSV_TIME_TEXT], age[64];
 
         HULL_TRY(hull_buf_puts(b, "database:  "));
@@ -206,6 +444,12 @@ static int info_table(struct hull_buf *b, const char *path, const struct hull_vu
         } else {
                 HULL_TRY(hull_buf_puts(b, "imported:  never\n"));
         }
+        if (u->time) {
+                age_text(now - u->t.sec, age, sizeof(age));
+                HULL_TRY(hull_buf_printf(b, "updated:   %s (%s) from ", u->time, age));
+                HULL_TRY(hull_buf_put_terminal(b, u->source, strlen(u->source)));
+                HULL_TRY(hull_buf_putc(b, '\n'));
+        }
         HULL_TRY(hull_buf_printf(b, "\n%-20s %9s %9s\n", "ECOSYSTEM", "RECORDS", "WITHDRAWN"));
         for (size_t i = 0; i < in->n_ecosystems; i++) {
                 const struct hull_vuln_db_ecosystem *e = &in->ecosystems[i];
@@ -222,7 +466,7 @@ static int info_table(struct hull_buf *b, const char *path, const struct hull_vu
 }
 
 static int info_json(struct hull_buf *b, const char *path, const struct hull_vuln_db_info *in,
-                     int64_t now) {
+                     const struct update_info *u, int64_t now) {
         char when[HULL_OSV_TIME_TEXT];
         struct hull_json j;
 
@@ -263,6 +507,25 @@ static int info_json(struct hull_buf *b, const char *path, const struct hull_vul
         } else {
                 hull_json_null(&j);
         }
+        hull_json_key(&j, "last_update");
+        if (u->time) {
+                hull_json_obj(&j);
+                hull_json_kcstr(&j, "time", u->time);
+                hull_json_kint(&j, "age_seconds", now - u->t.sec);
+                hull_json_kcstr(&j, "source", u->source);
+                hull_json_key(&j, "ecosystems");
+                hull_json_arr(&j);
+                for (const char *p = u->ecosystems; p && *p;) {
+                        const char *nl = strchr(p, '\n');
+                        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+                        hull_json_str(&j, p, n);
+                        p = nl ? nl + 1 : p + n;
+                }
+                hull_json_arr_end(&j);
+                hull_json_obj_end(&j);
+        } else {
+                hull_json_null(&j);
+        }
         hull_json_obj_end(&j);
         HULL_TRY(hull_json_end(&j));
         return hull_buf_putc(b, '\n');
@@ -281,6 +544,7 @@ static int db_info(int argc, const char **argv) {
         _cleanup_free_ char *path = NULL;
         struct hull_arena a = HULL_ARENA_INIT;
         struct hull_vuln_db_info info;
+        struct update_info upd;
         struct hull_diag d;
         int nargs = 0, r;
         bool json;
@@ -308,16 +572,19 @@ static int db_info(int argc, const char **argv) {
         r = hull_vuln_db_open(path, &db, &d);
         if (r == HULL_OK)
                 r = hull_vuln_db_info(db, &a, &info, &d);
+        if (r == HULL_OK)
+                r = load_update_info(db, &a, &upd, &d);
         if (r != HULL_OK) {
                 hull_arena_release(&a);
                 return hull_cli_diag(&d, NULL, 0);
         }
-        r = json ? info_json(&b, path, &info, now) : info_table(&b, path, &info, now);
+        r = json ? info_json(&b, path, &info, &upd, now) : info_table(&b, path, &info, &upd, now);
         if (r == HULL_OK && info.has_import && now - info.imported > HULL_VULN_DB_STALE_SECONDS) {
                 struct hull_osv_time t = {.sec = info.imported};
                 char age[64], when[HULL_OSV_TIME_TEXT];
                 age_text(now - info.imported, age, sizeof(age));
-                hull_cli_warning("the database was last imported %s (%s): import fresh OSV data",
+                hull_cli_warning("the database was last imported %s (%s): run 'hullscan db "
+                                 "update' or import fresh OSV data",
                                  age, hull_osv_time_format(&t, when));
         }
         hull_arena_release(&a);
@@ -332,7 +599,8 @@ static int db_info(int argc, const char **argv) {
 int cmd_db(int argc, const char **argv, struct hull_ctx *ctx) {
         (void)ctx;
         if (argc < 2) {
-                hull_cli_error("'db' needs a subcommand: import or info; see 'hullscan db --help'");
+                hull_cli_error("'db' needs a subcommand: import, update or info; see 'hullscan db "
+                               "--help'");
                 return HULL_EXIT_USAGE;
         }
         if (is_help(argv[1])) {
@@ -341,8 +609,10 @@ int cmd_db(int argc, const char **argv, struct hull_ctx *ctx) {
         }
         if (strcmp(argv[1], "import") == 0)
                 return db_import(argc - 1, argv + 1);
+        if (strcmp(argv[1], "update") == 0)
+                return db_update(argc - 1, argv + 1);
         if (strcmp(argv[1], "info") == 0)
                 return db_info(argc - 1, argv + 1);
-        hull_cli_error("unknown 'db' subcommand '%s' (expected import or info)", argv[1]);
+        hull_cli_error("unknown 'db' subcommand '%s' (expected import, update or info)", argv[1]);
         return HULL_EXIT_USAGE;
 }

@@ -746,8 +746,10 @@ static int copy_db(sqlite3 *from, sqlite3 *to, const char *path, struct hull_dia
                 return db_fail(to, sqlite3_errcode(to), path, d, "cannot copy the database");
         rc = sqlite3_backup_step(bk, -1);
         sqlite3_backup_finish(bk);
+        /* either side may have failed (a damaged old file, a full disk):
+         * the code says which, neither handle's message does */
         if (rc != SQLITE_DONE)
-                return db_fail(from, rc, path, d, "cannot copy the database");
+                return db_fail(NULL, rc, path, d, "cannot copy the database");
         return HULL_OK;
 }
 
@@ -863,6 +865,80 @@ void hull_vuln_db_writer_set_skip_cb(struct hull_vuln_db_writer *w, hull_vuln_im
 const struct hull_vuln_import_stats *
 hull_vuln_db_writer_stats(const struct hull_vuln_db_writer *w) {
         return &w->st;
+}
+
+int hull_vuln_db_writer_modified(struct hull_vuln_db_writer *w, const char *id,
+                                 struct hull_osv_time *ret, bool *ret_found, struct hull_diag *d) {
+        sqlite3_stmt *s = w->stmt[S_FIND];
+        const char *t;
+        int rc;
+
+        if (w->failed)
+                return hull_diag_set(d, HULL_EINVAL, w->path, 0, 0, "import already failed");
+        rc = sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+        if (rc == SQLITE_OK)
+                rc = sqlite3_step(s);
+        *ret_found = false;
+        if (rc == SQLITE_ROW) {
+                /* a stored time we cannot read counts as none: it is replaced */
+                t = col_text(s, 1);
+                *ret_found = t && hull_osv_time_parse(t, strlen(t), ret) == HULL_OK;
+                rc = SQLITE_DONE;
+        }
+        sqlite3_reset(s);
+        return rc == SQLITE_DONE ? HULL_OK : w_fail(w, rc, d, "cannot look up a record");
+}
+
+int hull_vuln_db_writer_meta_get(struct hull_vuln_db_writer *w, const char *key,
+                                 struct hull_arena *a, const char **ret, struct hull_diag *d) {
+        _cleanup_(stmt_finalizep) sqlite3_stmt *s = NULL;
+        bool oom = false;
+        int rc;
+
+        if (w->failed)
+                return hull_diag_set(d, HULL_EINVAL, w->path, 0, 0, "import already failed");
+        rc = sqlite3_prepare_v2(w->db, "SELECT value FROM meta WHERE key = ?1", -1, &s, NULL);
+        if (rc == SQLITE_OK)
+                rc = sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+        if (rc == SQLITE_OK)
+                rc = sqlite3_step(s);
+        if (rc == SQLITE_DONE) {
+                *ret = NULL;
+                return HULL_OK;
+        }
+        if (rc != SQLITE_ROW)
+                return w_fail(w, rc, d, "cannot read meta");
+        *ret = arena_col(a, s, 0, &oom);
+        return oom ? nomem(d, w->path) : HULL_OK;
+}
+
+int hull_vuln_db_writer_ecosystems(struct hull_vuln_db_writer *w, struct hull_arena *a,
+                                   const char ***ret, size_t *ret_n, struct hull_diag *d) {
+        _cleanup_(stmt_finalizep) sqlite3_stmt *s = NULL;
+        const char **v = NULL;
+        size_t n = 0, cap = 0;
+        bool oom = false;
+        int rc;
+
+        if (w->failed)
+                return hull_diag_set(d, HULL_EINVAL, w->path, 0, 0, "import already failed");
+        rc = sqlite3_prepare_v2(w->db, "SELECT DISTINCT ecosystem FROM affected ORDER BY ecosystem",
+                                -1, &s, NULL);
+        if (rc != SQLITE_OK)
+                return w_fail(w, rc, d, "cannot list ecosystems");
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+                const char **slot = hull_arena_push(a, (void **)&v, &n, &cap, sizeof(*v));
+                if (!slot)
+                        return nomem(d, w->path);
+                *slot = arena_col(a, s, 0, &oom);
+        }
+        if (rc != SQLITE_DONE)
+                return w_fail(w, rc, d, "cannot list ecosystems");
+        if (oom)
+                return nomem(d, w->path);
+        *ret = v;
+        *ret_n = n;
+        return HULL_OK;
 }
 
 struct hull_vuln_db_writer *hull_vuln_db_writer_free(struct hull_vuln_db_writer *w) {

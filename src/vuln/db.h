@@ -29,7 +29,8 @@
  *                               urgency is ecosystem_specific.urgency
  *                               (Debian); ranges is the compact form below
  *   meta(key, value)            free-form settings (db update keeps its
- *                               validators here)
+ *                               source, time and HTTP validators here:
+ *                               update.h)
  *   imports(time, source, files, records, added, updated, unchanged,
  *           withdrawn, skipped, ignored)   one row per import
  * Child rows are keyed (rid, idx) in WITHOUT ROWID tables, so replacing a
@@ -222,6 +223,20 @@ int hull_vuln_db_writer_add_record(struct hull_vuln_db_writer *w, const char *da
 int hull_vuln_db_writer_set_meta(struct hull_vuln_db_writer *w, const char *key, const char *value,
                                  struct hull_diag *d);
 const struct hull_vuln_import_stats *hull_vuln_db_writer_stats(const struct hull_vuln_db_writer *w);
+
+/* Reads of the database as the writer holds it (the old contents plus what
+ * this import added so far), for `db update` (update.h), which decides what
+ * to download from it.  Strings go to a. */
+struct hull_osv_time;
+/* The stored modified of record id; *ret_found false when there is none. */
+int hull_vuln_db_writer_modified(struct hull_vuln_db_writer *w, const char *id,
+                                 struct hull_osv_time *ret, bool *ret_found, struct hull_diag *d);
+/* meta value of key; *ret NULL when unset. */
+int hull_vuln_db_writer_meta_get(struct hull_vuln_db_writer *w, const char *key,
+                                 struct hull_arena *a, const char **ret, struct hull_diag *d);
+/* The base ecosystems named by affected rows, sorted (an array in a). */
+int hull_vuln_db_writer_ecosystems(struct hull_vuln_db_writer *w, struct hull_arena *a,
+                                   const char ***ret, size_t *ret_n, struct hull_diag *d);
 
 /* Record the import (source: what was read, for `db info`), commit, and
  * move the new database into place.  The writer is freed either way. */
