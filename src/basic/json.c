@@ -191,6 +191,15 @@ void hull_json_int(struct hull_json *j, int64_t v) {
         put(j, tmp, (size_t)n);
 }
 
+void hull_json_tenths(struct hull_json *j, int64_t tenths) {
+        char tmp[40];
+        uint64_t m = tenths < 0 ? (uint64_t)0 - (uint64_t)tenths : (uint64_t)tenths;
+        int n = snprintf(tmp, sizeof(tmp), "%s%" PRIu64 ".%u", tenths < 0 ? "-" : "", m / 10,
+                         (unsigned)(m % 10));
+        before_value(j);
+        put(j, tmp, (size_t)n);
+}
+
 void hull_json_bool(struct hull_json *j, bool v) {
         before_value(j);
         put(j, v ? "true" : "false", v ? 4 : 5);

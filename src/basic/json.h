@@ -42,6 +42,8 @@ void hull_json_key(struct hull_json *j, const char *k);
 void hull_json_str(struct hull_json *j, const char *s, size_t n); /* NULL s: null */
 void hull_json_cstr(struct hull_json *j, const char *s);          /* NULL: null */
 void hull_json_int(struct hull_json *j, int64_t v);
+/* A number with one decimal from an integer of tenths: 98 -> 9.8, 100 -> 10.0. */
+void hull_json_tenths(struct hull_json *j, int64_t tenths);
 void hull_json_bool(struct hull_json *j, bool v);
 void hull_json_null(struct hull_json *j);
 

@@ -92,6 +92,7 @@ int cmd_lint(int argc, const char **argv, struct hull_ctx *ctx);
 int cmd_parse(int argc, const char **argv, struct hull_ctx *ctx);
 int cmd_rules(int argc, const char **argv, struct hull_ctx *ctx);
 int cmd_version(int argc, const char **argv, struct hull_ctx *ctx);
+int cmd_vuln(int argc, const char **argv, struct hull_ctx *ctx);
 
 /* Print the usage of one command (help <cmd>); false if unknown. */
 bool hull_cli_command_help(const char *name);

@@ -22,6 +22,8 @@ static const struct command commands[] = {
         {"parse", cmd_parse, "parse Dockerfiles as BuildKit does; print the syntax tree"},
         {"rules", cmd_rules, "list the rules (Dockerfile lint and image audit)"},
         {"version", cmd_version, "print the version; compare package versions (dpkg, rpm, ...)"},
+        {"vuln", cmd_vuln,
+         "known vulnerabilities of a package list or SBOM (offline OSV database)"},
 };
 
 static void main_usage(FILE *f) {

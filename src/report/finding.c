@@ -54,6 +54,53 @@ static const char *dup(struct hull_findings *f, const char *s, bool *bad) {
         return d;
 }
 
+static const char *const *dup_list(struct hull_findings *f, const char *const *v, size_t n,
+                                   bool *bad) {
+        const char **o;
+
+        if (!n)
+                return NULL;
+        o = hull_arena_alloc(&f->arena, n * sizeof(*o));
+        if (!o) {
+                *bad = true;
+                return NULL;
+        }
+        for (size_t i = 0; i < n; i++)
+                o[i] = dup(f, v[i], bad);
+        return o;
+}
+
+static const struct hull_finding_vuln *dup_vuln(struct hull_findings *f,
+                                                const struct hull_finding_vuln *v, bool *bad) {
+        struct hull_finding_vuln *o;
+
+        if (!v)
+                return NULL;
+        o = hull_arena_alloc(&f->arena, sizeof(*o));
+        if (!o) {
+                *bad = true;
+                return NULL;
+        }
+        *o = *v;
+        o->id = dup(f, v->id, bad);
+        o->aliases = dup_list(f, v->aliases, v->naliases, bad);
+        o->related = dup_list(f, v->related, v->nrelated, bad);
+        o->ecosystem = dup(f, v->ecosystem, bad);
+        o->package = dup(f, v->package, bad);
+        o->version = dup(f, v->version, bad);
+        o->source = dup(f, v->source, bad);
+        o->purl = dup(f, v->purl, bad);
+        o->location = dup(f, v->location, bad);
+        o->fixed_version = dup(f, v->fixed_version, bad);
+        o->severity = dup(f, v->severity, bad);
+        o->severity_source = dup(f, v->severity_source, bad);
+        o->vector = dup(f, v->vector, bad);
+        o->summary = dup(f, v->summary, bad);
+        o->url = dup(f, v->url, bad);
+        o->modified = dup(f, v->modified, bad);
+        return o;
+}
+
 int hull_findings_add(struct hull_findings *f, const struct hull_finding *x) {
         bool bad = false;
         struct hull_finding *p =
@@ -72,6 +119,7 @@ int hull_findings_add(struct hull_findings *f, const struct hull_finding *x) {
         p->image_field = dup(f, x->image_field, &bad);
         p->layer_digest = dup(f, x->layer_digest, &bad);
         p->created_by = dup(f, x->created_by, &bad);
+        p->vuln = dup_vuln(f, x->vuln, &bad);
         if (bad) {
                 f->n--;
                 return HULL_ENOMEM;
@@ -85,6 +133,15 @@ static int nullcmp(const char *a, const char *b) {
         return strcmp(a, b);
 }
 
+/* Vulnerabilities: by package (name, ecosystem, version, location), then id. */
+static int vuln_cmp(const struct hull_finding_vuln *a, const struct hull_finding_vuln *b) {
+        int r;
+        if ((r = nullcmp(a->package, b->package)) || (r = nullcmp(a->ecosystem, b->ecosystem)) ||
+            (r = nullcmp(a->version, b->version)) || (r = nullcmp(a->location, b->location)))
+                return r;
+        return nullcmp(a->id, b->id);
+}
+
 static int cmp(const void *pa, const void *pb) {
         const struct hull_finding *a = pa, *b = pb;
         int r = nullcmp(a->file, b->file);
@@ -94,6 +151,8 @@ static int cmp(const void *pa, const void *pb) {
                 return a->line < b->line ? -1 : 1;
         if (a->col != b->col)
                 return a->col < b->col ? -1 : 1;
+        if (a->vuln && b->vuln && (r = vuln_cmp(a->vuln, b->vuln)))
+                return r;
         if ((r = nullcmp(a->rule_id, b->rule_id)))
                 return r;
         if ((r = nullcmp(a->image_field, b->image_field)) ||

@@ -3,7 +3,8 @@
  *
  * Findings live in a struct hull_findings whose strings are allocated in its
  * arena; formatters only read them.  hull_findings_sort() orders them by
- * file, line, column, rule id and message, so every report is deterministic. */
+ * file, line, column, rule id and message (vulnerabilities: by package,
+ * then id), so every report is deterministic. */
 #ifndef HULL_REPORT_FINDING_H
 #define HULL_REPORT_FINDING_H
 
@@ -25,6 +26,28 @@ enum hull_severity {
 const char *hull_severity_to_string(enum hull_severity s);   /* "high"; NULL if out of range */
 enum hull_severity hull_severity_from_string(const char *s); /* case-insensitive; _INVALID */
 
+/* hullscan vuln: a known vulnerability of one package (report/vuln.c). */
+struct hull_finding_vuln {
+        const char *id;             /* "GHSA-...", "DSA-5380-1" */
+        const char *const *aliases; /* CVE ids first */
+        size_t naliases;
+        const char *const *related; /* related and upstream ids */
+        size_t nrelated;
+        const char *ecosystem;                /* with the release: "Debian:11" */
+        const char *package;                  /* the installed package's name */
+        const char *version;                  /* installed */
+        const char *source;                   /* the source package matched by; NULL */
+        const char *purl;                     /* NULL */
+        const char *location;                 /* NULL */
+        const char *fixed_version;            /* NULL: no fix known */
+        const char *severity;                 /* "unknown", "none", "low", ..., "critical" */
+        int score;                            /* CVSS base score in tenths; -1: none */
+        const char *severity_source;          /* "cvss_v3", "cvss_v4", "debian_urgency", "github",
+                                               * "ubuntu", "none" */
+        const char *vector;                   /* the CVSS vector or label used; NULL */
+        const char *summary, *url, *modified; /* NULL when unknown */
+};
+
 struct hull_finding {
         const char *rule_id; /* "HS2001" */
         const char *slug;    /* checklist slug: "non-root-user" */
@@ -45,6 +68,9 @@ struct hull_finding {
         const char *created_by;   /* the history instruction that made the layer; NULL */
         bool deleted;             /* deleted by a later layer, still in the image */
         unsigned deleted_in;
+        /* hullscan vuln: rule_id is the vulnerability id, file the input;
+         * NULL for every other command */
+        const struct hull_finding_vuln *vuln;
 };
 
 struct hull_findings {

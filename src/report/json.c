@@ -92,6 +92,8 @@ static int finding_image(struct hull_json *j, struct hull_buf *tmp, const struct
 
 static int write_json(struct hull_buf *b, const struct hull_findings *f,
                       const struct hull_report_meta *m) {
+        if (m->vuln)
+                return hull_report_vuln_json(b, f, m);
         struct hull_json j;
         struct hull_buf tmp = HULL_BUF_INIT(1 << 20);
         size_t counts[_HULL_SEV_MAX] = {0};

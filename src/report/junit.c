@@ -60,6 +60,8 @@ static int xml(struct hull_buf *b, const char *s) {
 
 static int write_junit(struct hull_buf *b, const struct hull_findings *f,
                        const struct hull_report_meta *m) {
+        if (m->vuln)
+                return hull_report_vuln_junit(b, f, m);
         size_t total_fail = 0;
 
         /* failures: per file, the rules with at least one finding */

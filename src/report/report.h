@@ -57,6 +57,31 @@ struct hull_report_image {
         uint64_t notes_dropped;
 };
 
+/* hullscan vuln: a match that an ignore file or a VEX statement suppressed
+ * (listed, never counted). */
+struct hull_report_suppressed {
+        const char *id;
+        const char *ecosystem, *package, *version;
+        const char *severity; /* as in struct hull_finding_vuln */
+        const char *by;       /* "ignore" or "vex" */
+        const char *where;    /* "FILE:LINE" of the ignore entry, "FILE: statements[N]" */
+        const char *reason;   /* the entry's reason; VEX: status and justification */
+        const char *until;    /* ignore entries: the expiry; NULL */
+};
+
+/* hullscan vuln: what was matched against what. */
+struct hull_report_vuln {
+        const char *input;    /* as given */
+        const char *format;   /* "package list", "CycloneDX", "SPDX" */
+        const char *database; /* its path */
+        size_t packages;      /* packages read from the input */
+        bool ignore_unfixed;  /* findings without a fixed version were left out */
+        const struct hull_report_suppressed *suppressed;
+        size_t nsuppressed;
+        const char *const *notes; /* skipped input entries, unknown ecosystems, ... */
+        size_t nnotes;
+};
+
 /* Everything a formatter may print besides the findings. */
 struct hull_report_meta {
         const char *tool;                     /* "hullscan" */
@@ -70,6 +95,7 @@ struct hull_report_meta {
         bool color;                            /* ANSI colours (table) */
         bool quiet;                            /* table: no summary when clean */
         const struct hull_report_image *image; /* hullscan image; NULL otherwise */
+        const struct hull_report_vuln *vuln;   /* hullscan vuln; NULL otherwise */
 };
 
 struct hull_formatter {
@@ -78,6 +104,17 @@ struct hull_formatter {
         int (*write)(struct hull_buf *out, const struct hull_findings *f,
                      const struct hull_report_meta *m);
 };
+
+/* The four formats of a vulnerability report (report/vuln.c); each
+ * formatter hands over to its own when meta->vuln is set. */
+int hull_report_vuln_table(struct hull_buf *out, const struct hull_findings *f,
+                           const struct hull_report_meta *m);
+int hull_report_vuln_json(struct hull_buf *out, const struct hull_findings *f,
+                          const struct hull_report_meta *m);
+int hull_report_vuln_sarif(struct hull_buf *out, const struct hull_findings *f,
+                           const struct hull_report_meta *m);
+int hull_report_vuln_junit(struct hull_buf *out, const struct hull_findings *f,
+                           const struct hull_report_meta *m);
 
 /* NULL-terminated, in formatters.list order. */
 extern const struct hull_formatter *const hull_formatters[];

@@ -142,6 +142,8 @@ static void rule_obj(struct hull_json *j, const struct hull_report_rule *r) {
 
 static int write_sarif(struct hull_buf *b, const struct hull_findings *f,
                        const struct hull_report_meta *m) {
+        if (m->vuln)
+                return hull_report_vuln_sarif(b, f, m);
         struct hull_json j;
         struct hull_buf tmp = HULL_BUF_INIT(1 << 20);
         char cwd[PATH_MAX];

@@ -105,6 +105,8 @@ static int image_notes(struct hull_buf *b, const struct hull_report_image *im) {
 
 static int write_table(struct hull_buf *b, const struct hull_findings *f,
                        const struct hull_report_meta *m) {
+        if (m->vuln)
+                return hull_report_vuln_table(b, f, m);
         const char *file = NULL;
         size_t counts[_HULL_SEV_MAX] = {0};
         const char *bold = m->color ? "\033[1m" : "", *reset = m->color ? "\033[0m" : "";
