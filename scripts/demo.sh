@@ -51,6 +51,16 @@ step "Its layers and the instructions that made them" \
   image --history build/demo-image.tar
 step "The image findings as SARIF, written to build/demo-image.sarif" \
   image --format sarif -o build/demo-image.sarif build/demo-image.tar
+
+# Vulnerabilities: example OSV records written for the demo (examples/vuln/osv,
+# not taken from any database) imported into build/demo-osv.db, then matched
+# against an example package list: a fixable HIGH, an unfixed HIGH, a MEDIUM.
+step "Import the example OSV records into build/demo-osv.db" \
+  db import --db build/demo-osv.db examples/vuln/osv
+step "Match an example package list against them" \
+  vuln --db build/demo-osv.db examples/vuln/packages.json
+step "The same, failing only on vulnerabilities that have a fix (CI gate)" \
+  vuln --db build/demo-osv.db --ignore-unfixed --fail-on high examples/vuln/packages.json
 step "Every rule hullscan knows" \
   rules
 
