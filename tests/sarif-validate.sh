@@ -21,7 +21,7 @@ printf '%s\n' 'tag odd:1.0' 'layer' \
   "$mkfixture" --format oci "$tmp/odd.spec" "$tmp/odd image" ||
   { echo "Bail out! cannot build the images with $mkfixture"; exit 1; }
 images=(demo.tar clean.tar "odd image")
-echo "1..$(( ${#cases[@]} + 1 + ${#images[@]} ))"
+echo "1..$(( ${#cases[@]} + 1 + ${#images[@]} + 1 ))"
 n=0; bad=0
 check() { # name file
   n=$((n+1))
@@ -41,4 +41,8 @@ for i in "${images[@]}"; do
   (cd "$tmp" && "$hullscan" image -f sarif -o "$i.sarif" "$i" 2>/dev/null)
   check "sarif of hullscan image $i" "$tmp/$i.sarif"
 done
+# `hullscan vuln`: the demo's OSV records against its package list
+"$hullscan" db import --db "$tmp/osv.db" examples/vuln/osv >/dev/null 2>&1
+"$hullscan" vuln --db "$tmp/osv.db" -f sarif -o "$tmp/vuln.sarif" examples/vuln/packages.json 2>/dev/null
+check "sarif of hullscan vuln" "$tmp/vuln.sarif"
 exit $bad
