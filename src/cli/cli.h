@@ -86,6 +86,10 @@ int hull_cli_load_settings(struct hull_lint_settings *set, const char *config_pa
                            const char *start, const struct hull_strlist *ignores);
 
 int cmd_db(int argc, const char **argv, struct hull_ctx *ctx);
+/* The OSV database path for `db` and `vuln`: --db (opt) or the default
+ * location; hull_malloc'd, NULL after an error (printed). */
+char *hull_cli_db_path(const char *opt);
+
 int cmd_help(int argc, const char **argv, struct hull_ctx *ctx);
 int cmd_image(int argc, const char **argv, struct hull_ctx *ctx);
 int cmd_lint(int argc, const char **argv, struct hull_ctx *ctx);

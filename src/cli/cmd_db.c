@@ -112,8 +112,7 @@ static bool get_now(int64_t *ret) {
         return true;
 }
 
-/* The database path: --db or the default; NULL after an error (printed). */
-static char *db_path(const char *opt) {
+char *hull_cli_db_path(const char *opt) {
         struct hull_diag d;
         char *p = NULL;
 
@@ -192,7 +191,7 @@ static int db_import(int argc, const char **argv) {
                                "directory or an all.zip)");
                 return HULL_EXIT_USAGE;
         }
-        if (!get_now(&now) || !(path = db_path(db_opt)))
+        if (!get_now(&now) || !(path = hull_cli_db_path(db_opt)))
                 return HULL_EXIT_USAGE;
         hull_diag_init(&d);
         r = hull_vuln_db_import(path, args, (size_t)nargs, now, on_skip, &skips, &st, &d);
@@ -354,7 +353,7 @@ static int db_update(int argc, const char **argv) {
                 hull_cli_error("--retries '%s': a number from 0 to 10", retries);
                 goto out;
         }
-        if (!get_now(&now) || !(path = db_path(db_opt)))
+        if (!get_now(&now) || !(path = hull_cli_db_path(db_opt)))
                 goto out;
         if (hull_startswith(source, "http://") && !loopback_http(source))
                 hull_cli_warning("source '%s' is plain HTTP: what it sends could be altered on "
@@ -566,7 +565,7 @@ static int db_info(int argc, const char **argv) {
                 return HULL_EXIT_USAGE;
         }
         json = strcmp(format, "json") == 0;
-        if (!get_now(&now) || !(path = db_path(db_opt)))
+        if (!get_now(&now) || !(path = hull_cli_db_path(db_opt)))
                 return HULL_EXIT_USAGE;
         hull_diag_init(&d);
         r = hull_vuln_db_open(path, &db, &d);

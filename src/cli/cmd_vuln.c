@@ -264,29 +264,6 @@ static int build(struct run *r, const char *input, bool ignore_unfixed, struct h
         return HULL_OK;
 }
 
-/* The database path: --db or the default; NULL after an error (printed). */
-static char *db_path(const char *opt) {
-        struct hull_diag d;
-        char *p = NULL;
-
-        if (opt) {
-                if (!*opt) {
-                        hull_cli_error("--db needs a path");
-                        return NULL;
-                }
-                p = hull_strdup(opt);
-                if (!p)
-                        hull_cli_error("out of memory");
-                return p;
-        }
-        hull_diag_init(&d);
-        if (hull_vuln_db_default_path(&p, &d) != HULL_OK) {
-                hull_cli_diag(&d, NULL, 0);
-                return NULL;
-        }
-        return p;
-}
-
 int cmd_vuln(int argc, const char **argv, struct hull_ctx *ctx) {
         const char *db_opt = NULL, *ignore_file = NULL;
         struct hull_strlist vex = {0};
@@ -349,7 +326,7 @@ int cmd_vuln(int argc, const char **argv, struct hull_ctx *ctx) {
                 rc = HULL_EXIT_USAGE;
                 goto done;
         }
-        if (!get_now(&now) || !(path = db_path(db_opt))) {
+        if (!get_now(&now) || !(path = hull_cli_db_path(db_opt))) {
                 rc = HULL_EXIT_USAGE;
                 goto done;
         }

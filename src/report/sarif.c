@@ -15,11 +15,30 @@
 #include "basic/err.h"
 #include "basic/json.h"
 #include "report/report.h"
+#include "report/sarif.h"
 
 #define HULL_RULES_DOC_URL "https://github.com/hullscan/hullscan/blob/main/docs/rules/"
-#define HULL_INFO_URL "https://github.com/hullscan/hullscan"
 
-static const char *level(enum hull_severity s) {
+void hull_sarif_begin(struct hull_json *j, const struct hull_report_meta *m) {
+        hull_json_obj(j);
+        hull_json_kcstr(j, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+        hull_json_kcstr(j, "version", "2.1.0");
+        hull_json_key(j, "runs");
+        hull_json_arr(j);
+        hull_json_obj(j);
+        hull_json_key(j, "tool");
+        hull_json_obj(j);
+        hull_json_key(j, "driver");
+        hull_json_obj(j);
+        hull_json_kcstr(j, "name", m->tool);
+        hull_json_kcstr(j, "version", m->version);
+        hull_json_kcstr(j, "semanticVersion", m->version);
+        hull_json_kcstr(j, "informationUri", HULL_SARIF_INFO_URL);
+        hull_json_key(j, "rules");
+        hull_json_arr(j);
+}
+
+const char *hull_sarif_level(enum hull_severity s) {
         switch (s) {
         case HULL_SEV_CRITICAL:
         case HULL_SEV_HIGH: return "error";
@@ -57,9 +76,7 @@ static void pascal(char *out, size_t n, const char *title) {
         out[k] = '\0';
 }
 
-/* A relative path without "./" for artifactLocation.uri, percent-encoding
- * what URIs cannot hold; absolute paths outside the cwd become file:// URIs. */
-static void uri(struct hull_buf *tmp, const char *path, const char *cwd, bool *relative) {
+void hull_sarif_uri(struct hull_buf *tmp, const char *path, const char *cwd, bool *relative) {
         static const char hex[] = "0123456789ABCDEF";
         const char *p = path;
         size_t cl = cwd ? strlen(cwd) : 0;
@@ -119,7 +136,7 @@ static void rule_obj(struct hull_json *j, const struct hull_report_rule *r) {
         hull_json_obj_end(j);
         hull_json_key(j, "defaultConfiguration");
         hull_json_obj(j);
-        hull_json_kcstr(j, "level", level(r->severity));
+        hull_json_kcstr(j, "level", hull_sarif_level(r->severity));
         hull_json_obj_end(j);
         hull_json_key(j, "properties");
         hull_json_obj(j);
@@ -151,22 +168,7 @@ static int write_sarif(struct hull_buf *b, const struct hull_findings *f,
         int r;
 
         hull_json_init(&j, b, true);
-        hull_json_obj(&j);
-        hull_json_kcstr(&j, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
-        hull_json_kcstr(&j, "version", "2.1.0");
-        hull_json_key(&j, "runs");
-        hull_json_arr(&j);
-        hull_json_obj(&j);
-        hull_json_key(&j, "tool");
-        hull_json_obj(&j);
-        hull_json_key(&j, "driver");
-        hull_json_obj(&j);
-        hull_json_kcstr(&j, "name", m->tool);
-        hull_json_kcstr(&j, "version", m->version);
-        hull_json_kcstr(&j, "semanticVersion", m->version);
-        hull_json_kcstr(&j, "informationUri", HULL_INFO_URL);
-        hull_json_key(&j, "rules");
-        hull_json_arr(&j);
+        hull_sarif_begin(&j, m);
         for (size_t i = 0; i < m->nrules; i++)
                 rule_obj(&j, &m->rules[i]);
         hull_json_arr_end(&j);
@@ -178,7 +180,7 @@ static int write_sarif(struct hull_buf *b, const struct hull_findings *f,
                 hull_json_key(&j, "%SRCROOT%");
                 hull_json_obj(&j);
                 bool rel;
-                uri(&tmp, cwd, NULL, &rel);
+                hull_sarif_uri(&tmp, cwd, NULL, &rel);
                 char root[PATH_MAX + 16];
                 snprintf(root, sizeof(root), "%s%s/", rel ? "file://" : "",
                          tmp.data ? tmp.data : "");
@@ -198,7 +200,7 @@ static int write_sarif(struct hull_buf *b, const struct hull_findings *f,
                 hull_json_obj(&j);
                 hull_json_kcstr(&j, "ruleId", x->rule_id);
                 hull_json_kint(&j, "ruleIndex", (int64_t)idx);
-                hull_json_kcstr(&j, "level", level(x->severity));
+                hull_json_kcstr(&j, "level", hull_sarif_level(x->severity));
                 hull_json_key(&j, "message");
                 hull_json_obj(&j);
                 {
@@ -236,10 +238,10 @@ static int write_sarif(struct hull_buf *b, const struct hull_findings *f,
                                 (void)!hull_buf_putc(&p, '/');
                                 (void)!hull_buf_puts(&p, x->image_path);
                         }
-                        uri(&tmp, p.data ? p.data : "", have_cwd ? cwd : NULL, &rel);
+                        hull_sarif_uri(&tmp, p.data ? p.data : "", have_cwd ? cwd : NULL, &rel);
                         hull_buf_release(&p);
                 } else {
-                        uri(&tmp, x->file, have_cwd ? cwd : NULL, &rel);
+                        hull_sarif_uri(&tmp, x->file, have_cwd ? cwd : NULL, &rel);
                 }
                 hull_json_kcstr(&j, "uri", tmp.data ? tmp.data : "");
                 if (rel && have_cwd)

@@ -17,8 +17,7 @@
 #include "basic/json.h"
 #include "basic/utf8.h"
 #include "report/report.h"
-
-#define HULL_INFO_URL "https://github.com/hullscan/hullscan"
+#include "report/sarif.h"
 
 static const char *const sev_order[] = {"critical", "high", "medium", "low", "none", "unknown"};
 
@@ -324,15 +323,6 @@ int hull_report_vuln_json(struct hull_buf *b, const struct hull_findings *f,
 
 /* ---- sarif ---- */
 
-static const char *level(enum hull_severity s) {
-        switch (s) {
-        case HULL_SEV_CRITICAL:
-        case HULL_SEV_HIGH: return "error";
-        case HULL_SEV_MEDIUM: return "warning";
-        default: return "note";
-        }
-}
-
 /* GitHub's security-severity: the CVSS score, else the middle of the
  * severity's bucket (>= 9.0 critical, >= 7.0 high, >= 4.0 medium, else low). */
 static const char *security_severity(const char *sev, int score, char *buf, size_t size) {
@@ -344,39 +334,6 @@ static const char *security_severity(const char *sev, int score, char *buf, size
         case 2: return "5.5";
         case 3: return "3.0";
         default: return "0.0";
-        }
-}
-
-/* The input as a URI: relative paths under %SRCROOT% (the current
- * directory), others as file:// URIs; percent-encoded. */
-static void uri(struct hull_buf *tmp, const char *path, bool *relative) {
-        static const char hex[] = "0123456789ABCDEF";
-        const char *p = path;
-        char cwd[PATH_MAX];
-        size_t cl;
-
-        hull_buf_reset(tmp);
-        *relative = path[0] != '/';
-        if (!*relative) {
-                if (getcwd(cwd, sizeof(cwd)) && (cl = strlen(cwd)) && !strncmp(path, cwd, cl) &&
-                    path[cl] == '/') {
-                        p = path + cl + 1;
-                        *relative = true;
-                } else {
-                        (void)!hull_buf_puts(tmp, "file://");
-                }
-        }
-        while (p[0] == '.' && p[1] == '/')
-                p += 2;
-        for (; *p; p++) {
-                unsigned char c = (unsigned char)*p;
-                if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    strchr("-._~/!$&'()*+,;=:@", c)) {
-                        (void)!hull_buf_putc(tmp, (char)c);
-                } else {
-                        char e[3] = {'%', hex[c >> 4], hex[c & 15]};
-                        (void)!hull_buf_put(tmp, e, 3);
-                }
         }
 }
 
@@ -485,24 +442,9 @@ int hull_report_vuln_sarif(struct hull_buf *b, const struct hull_findings *f,
                 rules[k++] = rules[i];
         }
         nr = k;
-        uri(&tmp, rv->input, &rel);
+        hull_sarif_uri(&tmp, rv->input, getcwd(cwd, sizeof(cwd)) ? cwd : NULL, &rel);
         hull_json_init(&j, b, true);
-        hull_json_obj(&j);
-        hull_json_kcstr(&j, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
-        hull_json_kcstr(&j, "version", "2.1.0");
-        hull_json_key(&j, "runs");
-        hull_json_arr(&j);
-        hull_json_obj(&j);
-        hull_json_key(&j, "tool");
-        hull_json_obj(&j);
-        hull_json_key(&j, "driver");
-        hull_json_obj(&j);
-        hull_json_kcstr(&j, "name", m->tool);
-        hull_json_kcstr(&j, "version", m->version);
-        hull_json_kcstr(&j, "semanticVersion", m->version);
-        hull_json_kcstr(&j, "informationUri", HULL_INFO_URL);
-        hull_json_key(&j, "rules");
-        hull_json_arr(&j);
+        hull_sarif_begin(&j, m);
         for (size_t i = 0; i < nr; i++)
                 sarif_rule(&j, &rules[i]);
         hull_json_arr_end(&j);
@@ -515,7 +457,7 @@ int hull_report_vuln_sarif(struct hull_buf *b, const struct hull_findings *f,
                 hull_json_obj(&j);
                 hull_json_key(&j, "%SRCROOT%");
                 hull_json_obj(&j);
-                uri(&root, cwd, &crel);
+                hull_sarif_uri(&root, cwd, NULL, &crel);
                 (void)!hull_buf_puts(&root, "/");
                 hull_json_kcstr(&j, "uri", root.data ? root.data : "");
                 hull_json_obj_end(&j);
@@ -547,7 +489,7 @@ int hull_report_vuln_sarif(struct hull_buf *b, const struct hull_findings *f,
                 hull_json_obj(&j);
                 hull_json_kcstr(&j, "ruleId", v->id);
                 hull_json_kint(&j, "ruleIndex", (int64_t)rule_index(rules, nr, v->id));
-                hull_json_kcstr(&j, "level", level(f->v[i].severity));
+                hull_json_kcstr(&j, "level", hull_sarif_level(f->v[i].severity));
                 hull_json_key(&j, "message");
                 hull_json_obj(&j);
                 hull_json_kcstr(&j, "text", msg.data ? msg.data : "");

@@ -35,6 +35,7 @@
 #include "basic/err.h"
 #include "basic/limits.h"
 #include "basic/str.h"
+#include "vuln/match.h"
 #include "vuln/osv.h"
 
 #define ZSTD_LEVEL 3
@@ -238,15 +239,18 @@ static const char schema_sql[] =
         "  url TEXT NOT NULL, PRIMARY KEY(rid, idx)) WITHOUT ROWID;\n"
         "CREATE TABLE severities(rid INTEGER NOT NULL, idx INTEGER NOT NULL, affected INTEGER,\n"
         "  type TEXT NOT NULL, score TEXT NOT NULL, PRIMARY KEY(rid, idx)) WITHOUT ROWID;\n"
-        "CREATE TABLE affected(rid INTEGER NOT NULL, idx INTEGER NOT NULL,\n"
-        "  ecosystem TEXT NOT NULL, eco_release TEXT, name TEXT NOT NULL, purl TEXT,\n"
-        "  urgency TEXT, ranges BLOB NOT NULL, PRIMARY KEY(rid, idx)) WITHOUT ROWID;\n"
-        "CREATE INDEX affected_pkg ON affected(ecosystem, name);\n";
+        "CREATE TABLE affected(ecosystem TEXT NOT NULL, name TEXT NOT NULL, id TEXT NOT NULL,\n"
+        "  idx INTEGER NOT NULL, rid INTEGER NOT NULL, eco_release TEXT, rel_key TEXT,\n"
+        "  withdrawn INTEGER NOT NULL, modified TEXT NOT NULL, purl TEXT, urgency TEXT,\n"
+        "  ranges BLOB NOT NULL, PRIMARY KEY(ecosystem, name, id, idx)) WITHOUT ROWID;\n"
+        "CREATE INDEX affected_rid ON affected(rid);\n";
 
-/* What the file at path holds, checked against our schema. */
-enum db_state { DB_EMPTY, DB_OURS };
+/* What the file at path holds, checked against our schema: DB_OLD is ours
+ * with an older schema, rebuilt by the next import. */
+enum db_state { DB_EMPTY, DB_OLD, DB_OURS };
 
-static int check_schema(sqlite3 *db, const char *path, enum db_state *ret, struct hull_diag *d) {
+static int check_schema(sqlite3 *db, const char *path, enum db_state *ret, int64_t *ret_ver,
+                        struct hull_diag *d) {
         _cleanup_(stmt_finalizep) sqlite3_stmt *s = NULL;
         char b[600];
         int rc;
@@ -262,6 +266,7 @@ static int check_schema(sqlite3 *db, const char *path, enum db_state *ret, struc
                 return db_fail(db, rc, path, d, "cannot read the schema");
         int64_t app = sqlite3_column_int64(s, 0), ver = sqlite3_column_int64(s, 1),
                 tables = sqlite3_column_int64(s, 2);
+        *ret_ver = ver;
         if (app == 0 && ver == 0 && tables == 0) {
                 *ret = DB_EMPTY;
                 return HULL_OK;
@@ -283,11 +288,12 @@ static int check_schema(sqlite3 *db, const char *path, enum db_state *ret, struc
                                      "database %s has no valid schema version (%lld): remove it "
                                      "and import again",
                                      qs(b, sizeof(b), path), (long long)ver);
-        *ret = DB_OURS;
+        *ret = ver < HULL_VULN_DB_SCHEMA_VERSION ? DB_OLD : DB_OURS;
         return HULL_OK;
 }
 
-static int open_ro(const char *path, sqlite3 **ret, enum db_state *ret_state, struct hull_diag *d) {
+static int open_ro(const char *path, sqlite3 **ret, enum db_state *ret_state, int64_t *ret_ver,
+                   struct hull_diag *d) {
         sqlite3 *db = NULL;
         struct stat st;
         char b[600];
@@ -312,7 +318,7 @@ static int open_ro(const char *path, sqlite3 **ret, enum db_state *ret_state, st
                 sqlite3_close(db);
                 return rc;
         }
-        rc = check_schema(db, path, ret_state, d);
+        rc = check_schema(db, path, ret_state, ret_ver, d);
         if (rc) {
                 sqlite3_close(db);
                 return rc;
@@ -326,12 +332,15 @@ static int open_ro(const char *path, sqlite3 **ret, enum db_state *ret_state, st
 struct hull_vuln_db {
         sqlite3 *db;
         char *path;
-        sqlite3_stmt *lookup;
+        sqlite3_stmt *lookup[2]; /* any release; one release */
+        sqlite3_stmt *record;    /* hull_vuln_db_record_json() */
+        ZSTD_DCtx *zd;
 };
 
 int hull_vuln_db_open(const char *path, struct hull_vuln_db **ret, struct hull_diag *d) {
         struct hull_vuln_db *h;
         enum db_state state;
+        int64_t ver = 0;
         char b[600];
 
         h = new0(struct hull_vuln_db, 1);
@@ -339,11 +348,18 @@ int hull_vuln_db_open(const char *path, struct hull_vuln_db **ret, struct hull_d
                 hull_free(h);
                 return hull_diag_set(d, HULL_ENOMEM, path, 0, 0, "out of memory");
         }
-        int r = open_ro(path, &h->db, &state, d);
+        int r = open_ro(path, &h->db, &state, &ver, d);
         if (r == HULL_OK && state == DB_EMPTY)
                 r = hull_diag_set(d, HULL_ECORRUPT, path, 0, 0,
                                   "database %s is empty: run 'hullscan db import'",
                                   qs(b, sizeof(b), path));
+        else if (r == HULL_OK && state == DB_OLD)
+                r = hull_diag_set(d, HULL_EUNSUPPORTED, path, 0, 0,
+                                  "database %s has schema version %lld, older than this "
+                                  "hullscan's (%d): run 'hullscan db update' or 'hullscan db "
+                                  "import' to rebuild it",
+                                  qs(b, sizeof(b), path), (long long)ver,
+                                  HULL_VULN_DB_SCHEMA_VERSION);
         if (r) {
                 hull_vuln_db_close(h);
                 return r;
@@ -355,7 +371,10 @@ int hull_vuln_db_open(const char *path, struct hull_vuln_db **ret, struct hull_d
 struct hull_vuln_db *hull_vuln_db_close(struct hull_vuln_db *h) {
         if (!h)
                 return NULL;
-        sqlite3_finalize(h->lookup);
+        sqlite3_finalize(h->lookup[0]);
+        sqlite3_finalize(h->lookup[1]);
+        sqlite3_finalize(h->record);
+        ZSTD_freeDCtx(h->zd);
         sqlite3_close(h->db);
         hull_free(h->path);
         hull_free(h);
@@ -386,11 +405,9 @@ int hull_vuln_db_info(struct hull_vuln_db *h, struct hull_arena *a, struct hull_
         s = NULL;
 
         rc = sqlite3_prepare_v2(h->db,
-                                "SELECT a.ecosystem, count(DISTINCT a.rid),"
-                                " count(DISTINCT CASE WHEN r.withdrawn IS NOT NULL"
-                                " THEN a.rid END)"
-                                " FROM affected a JOIN records r ON r.rid = a.rid"
-                                " GROUP BY a.ecosystem ORDER BY a.ecosystem",
+                                "SELECT ecosystem, count(DISTINCT rid),"
+                                " count(DISTINCT CASE WHEN withdrawn THEN rid END)"
+                                " FROM affected GROUP BY ecosystem ORDER BY ecosystem",
                                 -1, &s, NULL);
         if (rc != SQLITE_OK)
                 return h_fail(h, rc, d, "cannot count records per ecosystem");
@@ -457,18 +474,30 @@ int hull_vuln_db_meta_get(struct hull_vuln_db *h, const char *key, struct hull_a
         return oom ? hull_diag_set(d, HULL_ENOMEM, h->path, 0, 0, "out of memory") : HULL_OK;
 }
 
-int hull_vuln_db_record_json(struct hull_vuln_db *h, const char *id, struct hull_arena *a,
-                             const char **ret, size_t *ret_len, struct hull_diag *d) {
-        _cleanup_(stmt_finalizep) sqlite3_stmt *s = NULL;
+/* Prepare *s once per handle (lookups and record reads run thousands of
+ * times per scan); reset and unbound after each use. */
+static int h_prepare(struct hull_vuln_db *h, sqlite3_stmt **s, const char *sql, struct hull_diag *d,
+                     const char *what) {
+        int rc;
+
+        if (*s)
+                return HULL_OK;
+        rc = sqlite3_prepare_v3(h->db, sql, -1, SQLITE_PREPARE_PERSISTENT, s, NULL);
+        return rc == SQLITE_OK ? HULL_OK : h_fail(h, rc, d, what);
+}
+
+static void h_done(sqlite3_stmt *s) {
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+}
+
+static int record_json(struct hull_vuln_db *h, sqlite3_stmt *s, const char *id,
+                       struct hull_arena *a, const char **ret, size_t *ret_len,
+                       struct hull_diag *d) {
         char b[300];
         int rc;
 
-        rc = sqlite3_prepare_v2(h->db,
-                                "SELECT w.format, w.data FROM records r JOIN raw w"
-                                " ON w.rid = r.rid WHERE r.id = ?1",
-                                -1, &s, NULL);
-        if (rc == SQLITE_OK)
-                rc = sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+        rc = sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
         if (rc == SQLITE_OK)
                 rc = sqlite3_step(s);
         if (rc == SQLITE_DONE)
@@ -494,10 +523,12 @@ int hull_vuln_db_record_json(struct hull_vuln_db *h, const char *id, struct hull
             size > HULL_MAX_OSV_RECORD_BYTES)
                 return hull_diag_set(d, HULL_ECORRUPT, h->path, 0, 0,
                                      "record %s is damaged in the database", qs(b, sizeof(b), id));
+        if (!h->zd && !(h->zd = ZSTD_createDCtx()))
+                return hull_diag_set(d, HULL_ENOMEM, h->path, 0, 0, "out of memory");
         out = hull_arena_alloc(a, (size_t)size + 1);
         if (!out)
                 return hull_diag_set(d, HULL_ENOMEM, h->path, 0, 0, "out of memory");
-        size_t got = ZSTD_decompress(out, (size_t)size, data, n);
+        size_t got = ZSTD_decompressDCtx(h->zd, out, (size_t)size, data, n);
         if (ZSTD_isError(got) || got != size)
                 return hull_diag_set(d, HULL_ECORRUPT, h->path, 0, 0,
                                      "record %s is damaged in the database", qs(b, sizeof(b), id));
@@ -507,31 +538,50 @@ int hull_vuln_db_record_json(struct hull_vuln_db *h, const char *id, struct hull
         return HULL_OK;
 }
 
-int hull_vuln_db_lookup(struct hull_vuln_db *h, const char *ecosystem, const char *name,
-                        hull_vuln_db_affected_fn *fn, void *ud, struct hull_diag *d) {
+int hull_vuln_db_record_json(struct hull_vuln_db *h, const char *id, struct hull_arena *a,
+                             const char **ret, size_t *ret_len, struct hull_diag *d) {
+        int r;
+
+        HULL_TRY(h_prepare(h, &h->record,
+                           "SELECT w.format, w.data FROM records r JOIN raw w"
+                           " ON w.rid = r.rid WHERE r.id = ?1",
+                           d, "cannot read a record"));
+        r = record_json(h, h->record, id, a, ret, ret_len, d);
+        h_done(h->record);
+        return r;
+}
+
+/* Both lookups walk the primary key of affected, (ecosystem, name, id,
+ * idx): one range scan already in (id, idx) order, no join, no sort. */
+static const char *const lookup_sql[2] = {
+        "SELECT id, modified, ecosystem, eco_release, name, purl, urgency, ranges"
+        " FROM affected WHERE ecosystem = ?1 AND name = ?2 AND withdrawn = 0"
+        " ORDER BY id, idx",
+        "SELECT id, modified, ecosystem, eco_release, name, purl, urgency, ranges"
+        " FROM affected WHERE ecosystem = ?1 AND name = ?2 AND withdrawn = 0"
+        " AND (eco_release IS NULL OR eco_release = ?3 OR rel_key = ?3)"
+        " ORDER BY id, idx",
+};
+
+static int lookup(struct hull_vuln_db *h, int which, const char *ecosystem, const char *release,
+                  const char *name, hull_vuln_db_affected_fn *fn, void *ud, struct hull_diag *d) {
+        char sbuf[256];
         size_t n = strlen(name);
-        _cleanup_free_ char *norm = hull_malloc(n + 1);
+        _cleanup_free_ char *heap = n < sizeof(sbuf) ? NULL : hull_malloc(n + 1);
+        char *norm = heap ? heap : sbuf;
         int rc, r = HULL_OK;
 
-        if (!norm)
+        if (n >= sizeof(sbuf) && !heap)
                 return hull_diag_set(d, HULL_ENOMEM, h->path, 0, 0, "out of memory");
         hull_vuln_name_normalize(ecosystem, name, n, norm);
-        if (!h->lookup) {
-                rc = sqlite3_prepare_v2(h->db,
-                                        "SELECT r.id, r.modified, a.ecosystem, a.eco_release,"
-                                        " a.name, a.purl, a.urgency, a.ranges"
-                                        " FROM affected a JOIN records r ON r.rid = a.rid"
-                                        " WHERE a.ecosystem = ?1 AND a.name = ?2"
-                                        " AND r.withdrawn IS NULL ORDER BY r.id, a.idx",
-                                        -1, &h->lookup, NULL);
-                if (rc != SQLITE_OK)
-                        return h_fail(h, rc, d, "cannot look up a package");
-        }
-        sqlite3_stmt *s = h->lookup;
-        sqlite3_reset(s);
+        HULL_TRY(h_prepare(h, &h->lookup[which], lookup_sql[which], d, "cannot look up a package"));
+        sqlite3_stmt *s = h->lookup[which];
         if ((rc = sqlite3_bind_text(s, 1, ecosystem, -1, SQLITE_STATIC)) != SQLITE_OK ||
-            (rc = sqlite3_bind_text(s, 2, norm, -1, SQLITE_STATIC)) != SQLITE_OK)
+            (rc = sqlite3_bind_text(s, 2, norm, -1, SQLITE_STATIC)) != SQLITE_OK ||
+            (which && (rc = sqlite3_bind_text(s, 3, release, -1, SQLITE_STATIC)) != SQLITE_OK)) {
+                h_done(s);
                 return h_fail(h, rc, d, "cannot look up a package");
+        }
         while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
                 struct hull_vuln_db_affected row = {
                         .id = col_text(s, 0),
@@ -550,9 +600,19 @@ int hull_vuln_db_lookup(struct hull_vuln_db *h, const char *ecosystem, const cha
         }
         if (!r && rc != SQLITE_DONE)
                 r = h_fail(h, rc, d, "cannot look up a package");
-        sqlite3_reset(s);
-        sqlite3_clear_bindings(s);
+        h_done(s);
         return r;
+}
+
+int hull_vuln_db_lookup(struct hull_vuln_db *h, const char *ecosystem, const char *name,
+                        hull_vuln_db_affected_fn *fn, void *ud, struct hull_diag *d) {
+        return lookup(h, 0, ecosystem, NULL, name, fn, ud, d);
+}
+
+int hull_vuln_db_lookup_release(struct hull_vuln_db *h, const char *ecosystem, const char *release,
+                                const char *name, hull_vuln_db_affected_fn *fn, void *ud,
+                                struct hull_diag *d) {
+        return lookup(h, 1, ecosystem, release, name, fn, ud, d);
 }
 
 /* ---- default path ---- */
@@ -621,7 +681,8 @@ static const char *const stmt_sql[_S_MAX] = {
         [S_INS_SEVERITY] = "INSERT INTO severities(rid, idx, affected, type, score)"
                            " VALUES(?1, ?2, ?3, ?4, ?5)",
         [S_INS_AFFECTED] = "INSERT INTO affected(rid, idx, ecosystem, eco_release, name, purl,"
-                           " urgency, ranges) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                           " urgency, ranges, id, modified, withdrawn, rel_key)"
+                           " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         [S_SET_META] = "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)",
 };
 
@@ -760,6 +821,7 @@ int hull_vuln_db_writer_begin(const char *path, int64_t now, struct hull_vuln_db
         struct stat st;
         sqlite3 *old = NULL;
         enum db_state state = DB_EMPTY;
+        int64_t ver = 0;
         int rc, fd;
 
         if (strlen(path) > HULL_MAX_PATH_BYTES)
@@ -808,7 +870,7 @@ int hull_vuln_db_writer_begin(const char *path, int64_t now, struct hull_vuln_db
                         return hull_diag_set(d, HULL_EIO, path, 0, 0,
                                              "database %s is read-only: not updating it",
                                              qs(b, sizeof(b), path));
-                HULL_TRY(open_ro(path, &old, &state, d));
+                HULL_TRY(open_ro(path, &old, &state, &ver, d));
         } else if (errno != ENOENT) {
                 int e = errno;
                 return hull_diag_errno(d, HULL_EIO, e, path, "cannot open database %s",
@@ -838,7 +900,9 @@ int hull_vuln_db_writer_begin(const char *path, int64_t now, struct hull_vuln_db
                 rc = copy_db(old, w->db, path, d);
         sqlite3_close(old);
         HULL_TRY(rc);
-        if (state == DB_EMPTY) {
+        /* an older schema is not migrated: the import starts a new
+         * database (db update then downloads everything again) */
+        if (state != DB_OURS) {
                 HULL_TRY(exec(w->db, schema_sql, path, d));
                 snprintf(setup, sizeof(setup),
                          "PRAGMA application_id = %d; PRAGMA user_version = %d;",
@@ -1010,11 +1074,16 @@ static int insert_severities(struct hull_vuln_db_writer *w, int64_t rid, int64_t
         return HULL_OK;
 }
 
+/* One affected row; it carries the record's id, modified and withdrawn
+ * flag, and the release as hull_vuln_release_canonical() spells it (the
+ * lookup by release compares it), so lookups read no other table. */
 static int insert_affected(struct hull_vuln_db_writer *w, int64_t rid,
-                           const struct hull_osv_affected *a, int64_t idx, const char *name,
+                           const struct hull_osv_record *rec, const struct hull_osv_affected *a,
+                           int64_t idx, const char *modified, const char *name,
                            struct hull_diag *d) {
         sqlite3_stmt *s = w->stmt[S_INS_AFFECTED];
         const char *release;
+        char relbuf[256];
         size_t base_len, nlen = strlen(a->name);
         int r;
 
@@ -1029,6 +1098,11 @@ static int insert_affected(struct hull_vuln_db_writer *w, int64_t rid,
         if (!ecobuf || !norm)
                 return nomem(d, name);
         hull_vuln_name_normalize(ecobuf, a->name, nlen, norm);
+        /* the same buffer size as the matcher's, so the same cut */
+        const char *rel_key =
+                release ? hull_vuln_release_canonical(hull_vuln_ecosystem_find(ecobuf, base_len),
+                                                      release, relbuf, sizeof(relbuf))
+                        : NULL;
         BIND(w, d, sqlite3_bind_int64(s, 1, rid));
         BIND(w, d, sqlite3_bind_int64(s, 2, idx));
         BIND(w, d, bind_text(s, 3, ecobuf));
@@ -1039,6 +1113,10 @@ static int insert_affected(struct hull_vuln_db_writer *w, int64_t rid,
         BIND(w, d,
              sqlite3_bind_blob(s, 8, w->ranges.len ? w->ranges.data : "", (int)w->ranges.len,
                                SQLITE_STATIC));
+        BIND(w, d, sqlite3_bind_text(s, 9, rec->id, -1, SQLITE_STATIC));
+        BIND(w, d, sqlite3_bind_text(s, 10, modified, -1, SQLITE_STATIC));
+        BIND(w, d, sqlite3_bind_int(s, 11, rec->has_withdrawn));
+        BIND(w, d, bind_text(s, 12, rel_key));
         return run(w, s, d);
 }
 
@@ -1152,7 +1230,7 @@ static int store(struct hull_vuln_db_writer *w, const struct hull_osv_record *r,
                 HULL_TRY(
                         insert_severities(w, rid, &idx, a->severity, a->n_severity, (int64_t)i, d));
                 if (a->ecosystem && a->name)
-                        HULL_TRY(insert_affected(w, rid, a, (int64_t)i, name, d));
+                        HULL_TRY(insert_affected(w, rid, r, a, (int64_t)i, mod, name, d));
         }
         return HULL_OK;
 }

@@ -5,7 +5,10 @@
  * absolute path, else ~/.cache/hullscan/osv.db) unless a path is given.  It
  * carries PRAGMA application_id HULL_VULN_DB_APPLICATION_ID and PRAGMA
  * user_version HULL_VULN_DB_SCHEMA_VERSION; a database with a newer schema
- * is refused (HULL_EUNSUPPORTED), never modified.  Schema (version 1):
+ * is refused (HULL_EUNSUPPORTED), never modified; one with an older schema
+ * is refused by readers (HULL_EUNSUPPORTED: run `db update` or `db import`)
+ * and replaced by a new database by the next import, not migrated.
+ * Schema (version 2):
  *
  *   records(rid, id UNIQUE, modified, published, withdrawn, summary, details,
  *           severity_label)     times as canonical RFC 3339 UTC text
@@ -20,12 +23,17 @@
  *   severities(rid, idx, affected, type, score)   affected NULL for the
  *                               record's own severity[], else the index of
  *                               the affected[] entry it sits in
- *   affected(rid, idx, ecosystem, eco_release, name, purl, urgency, ranges)
- *                               + index on (ecosystem, name); one row per
- *                               affected[] entry that names a package:
- *                               "Debian:11" is ecosystem "Debian",
- *                               eco_release "11" (NULL for plain "Debian");
+ *   affected(ecosystem, name, id, idx, rid, eco_release, rel_key,
+ *            withdrawn, modified, purl, urgency, ranges)
+ *                               keyed (ecosystem, name, id, idx), + index on
+ *                               rid; one row per affected[] entry that names
+ *                               a package: "Debian:11" is ecosystem
+ *                               "Debian", eco_release "11" (NULL for plain
+ *                               "Debian"), rel_key the release as
+ *                               hull_vuln_release_canonical() spells it;
  *                               name normalised (hull_vuln_name_normalize);
+ *                               id, modified and withdrawn (0 or 1) copy the
+ *                               record's, so a lookup is one key range scan;
  *                               urgency is ecosystem_specific.urgency
  *                               (Debian); ranges is the compact form below
  *   meta(key, value)            free-form settings (db update keeps its
@@ -33,7 +41,7 @@
  *                               update.h)
  *   imports(time, source, files, records, added, updated, unchanged,
  *           withdrawn, skipped, ignored)   one row per import
- * Child rows are keyed (rid, idx) in WITHOUT ROWID tables, so replacing a
+ * Other child rows are keyed (rid, idx) in WITHOUT ROWID tables, so replacing a
  * record deletes a key range in each, with no extra index.
  *
  * Writing: a database is never modified in place.  A writer copies the old
@@ -67,7 +75,7 @@
 #include "basic/arena.h"
 #include "basic/diag.h"
 
-#define HULL_VULN_DB_SCHEMA_VERSION 1
+#define HULL_VULN_DB_SCHEMA_VERSION 2
 #define HULL_VULN_DB_APPLICATION_ID 0x48554c4c     /* "HULL" */
 #define HULL_VULN_DB_STALE_SECONDS (7 * 24 * 3600) /* `db info` warns past this age */
 
@@ -191,6 +199,12 @@ typedef int hull_vuln_db_affected_fn(void *ud, const struct hull_vuln_db_affecte
  * (normalised here) in ecosystem base (any release), in (id, idx) order. */
 int hull_vuln_db_lookup(struct hull_vuln_db *db, const char *ecosystem, const char *name,
                         hull_vuln_db_affected_fn *fn, void *ud, struct hull_diag *d);
+/* The same, only the rows that name no release or, when release (as
+ * hull_vuln_release_canonical() spells it) is not NULL, that release in
+ * either spelling; a superset of what a matcher of that release keeps. */
+int hull_vuln_db_lookup_release(struct hull_vuln_db *db, const char *ecosystem, const char *release,
+                                const char *name, hull_vuln_db_affected_fn *fn, void *ud,
+                                struct hull_diag *d);
 
 /* ---- writing ---- */
 

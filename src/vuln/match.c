@@ -420,7 +420,9 @@ static int lookup(struct mctx *c, const char *name) {
         int r;
 
         c->out->stats.lookups++;
-        r = hull_vuln_db_lookup(c->db, c->eco->name, name, on_row, c, c->d);
+        /* rows of other releases are left in the database (release_applies
+         * still has the last word) */
+        r = hull_vuln_db_lookup_release(c->db, c->eco->name, c->release, name, on_row, c, c->d);
         if (r == HULL_OK)
                 r = flush(c);
         c->open = false;

@@ -691,7 +691,7 @@ TEST(newer_schema_refused) {
         set_pragma(tmp("osv.db"), "PRAGMA user_version = 99");
         hull_diag_init(&d);
         T_EQ(hull_vuln_db_open(tmp("osv.db"), &db, &d), HULL_EUNSUPPORTED);
-        T_TRUE(strstr(d.msg, "schema version 99, newer than this hullscan supports (1)") != NULL);
+        T_TRUE(strstr(d.msg, "schema version 99, newer than this hullscan supports (2)") != NULL);
         char *before = read_all(tmp("osv.db"), &n);
         T_EQ(import(tmp("osv.db"), DATA "update", NULL, &st, &sk, &d), HULL_EUNSUPPORTED);
         char *after = read_all(tmp("osv.db"), &n);
@@ -705,6 +705,18 @@ TEST(newer_schema_refused) {
         T_EQ(hull_vuln_db_open(tmp("other.db"), &db, &d), HULL_ECORRUPT);
         T_TRUE(strstr(d.msg, "not a hullscan OSV database") != NULL);
         T_EQ(import(tmp("other.db"), DATA "good", NULL, &st, &sk, &d), HULL_ECORRUPT);
+        /* an older schema: readers refuse it, the next import rebuilds it */
+        fresh_tmpdir();
+        T_OK(import(tmp("osv.db"), DATA "good", NULL, &st, &sk, &d));
+        set_pragma(tmp("osv.db"), "PRAGMA user_version = 1");
+        hull_diag_init(&d);
+        T_EQ(hull_vuln_db_open(tmp("osv.db"), &db, &d), HULL_EUNSUPPORTED);
+        T_TRUE(strstr(d.msg, "schema version 1, older than this hullscan's (2): run "
+                             "'hullscan db update' or 'hullscan db import'") != NULL);
+        T_OK(import(tmp("osv.db"), DATA "good", NULL, &st, &sk, &d));
+        T_TRUE(st.added > 0 && st.unchanged == 0);
+        T_OK(hull_vuln_db_open(tmp("osv.db"), &db, &d));
+        db = hull_vuln_db_close(db);
         /* ours, with a schema version of 0 */
         set_pragma(tmp("zero.db"), "CREATE TABLE t(x); PRAGMA application_id = 1213549644");
         hull_diag_init(&d);
