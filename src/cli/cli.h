@@ -12,6 +12,7 @@
 #define HULL_CLI_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "basic/alloc.h"
@@ -89,6 +90,9 @@ int cmd_db(int argc, const char **argv, struct hull_ctx *ctx);
 /* The OSV database path for `db` and `vuln`: --db (opt) or the default
  * location; hull_malloc'd, NULL after an error (printed). */
 char *hull_cli_db_path(const char *opt);
+/* "Now" for database ages and expiry dates: $HULLSCAN_NOW (RFC 3339, for
+ * tests) when set, else the clock.  false after an error (printed). */
+bool hull_cli_now(int64_t *ret);
 
 int cmd_help(int argc, const char **argv, struct hull_ctx *ctx);
 int cmd_image(int argc, const char **argv, struct hull_ctx *ctx);

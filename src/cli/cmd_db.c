@@ -95,8 +95,7 @@ static bool is_help(const char *s) {
         return strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0;
 }
 
-/* "now": HULLSCAN_NOW when set, else the clock.  false after an error. */
-static bool get_now(int64_t *ret) {
+bool hull_cli_now(int64_t *ret) {
         const char *env = getenv("HULLSCAN_NOW");
         struct hull_osv_time t;
 
@@ -191,7 +190,7 @@ static int db_import(int argc, const char **argv) {
                                "directory or an all.zip)");
                 return HULL_EXIT_USAGE;
         }
-        if (!get_now(&now) || !(path = hull_cli_db_path(db_opt)))
+        if (!hull_cli_now(&now) || !(path = hull_cli_db_path(db_opt)))
                 return HULL_EXIT_USAGE;
         hull_diag_init(&d);
         r = hull_vuln_db_import(path, args, (size_t)nargs, now, on_skip, &skips, &st, &d);
@@ -353,7 +352,7 @@ static int db_update(int argc, const char **argv) {
                 hull_cli_error("--retries '%s': a number from 0 to 10", retries);
                 goto out;
         }
-        if (!get_now(&now) || !(path = hull_cli_db_path(db_opt)))
+        if (!hull_cli_now(&now) || !(path = hull_cli_db_path(db_opt)))
                 goto out;
         if (hull_startswith(source, "http://") && !loopback_http(source))
                 hull_cli_warning("source '%s' is plain HTTP: what it sends could be altered on "
@@ -565,7 +564,7 @@ static int db_info(int argc, const char **argv) {
                 return HULL_EXIT_USAGE;
         }
         json = strcmp(format, "json") == 0;
-        if (!get_now(&now) || !(path = hull_cli_db_path(db_opt)))
+        if (!hull_cli_now(&now) || !(path = hull_cli_db_path(db_opt)))
                 return HULL_EXIT_USAGE;
         hull_diag_init(&d);
         r = hull_vuln_db_open(path, &db, &d);

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "basic/buf.h"
 #include "basic/err.h"
@@ -50,23 +49,6 @@ static void vuln_help(const struct hull_option *opts) {
                "usage or an input or database that cannot be used, 3 for an internal error.\n"
                "With --ignore-unfixed, vulnerabilities without a fixed version above the\n"
                "installed one are neither reported nor counted; suppressed ones never are.\n");
-}
-
-/* "now": HULLSCAN_NOW when set, else the clock.  false after an error. */
-static bool get_now(int64_t *ret) {
-        const char *env = getenv("HULLSCAN_NOW");
-        struct hull_osv_time t;
-
-        if (!env || !*env) {
-                *ret = (int64_t)time(NULL);
-                return true;
-        }
-        if (hull_osv_time_parse(env, strlen(env), &t) != HULL_OK) {
-                hull_cli_error("HULLSCAN_NOW is not an RFC 3339 time: '%s'", env);
-                return false;
-        }
-        *ret = t.sec;
-        return true;
 }
 
 static enum hull_severity to_severity(enum hull_vuln_severity s) {
@@ -326,7 +308,7 @@ int cmd_vuln(int argc, const char **argv, struct hull_ctx *ctx) {
                 rc = HULL_EXIT_USAGE;
                 goto done;
         }
-        if (!get_now(&now) || !(path = hull_cli_db_path(db_opt))) {
+        if (!hull_cli_now(&now) || !(path = hull_cli_db_path(db_opt))) {
                 rc = HULL_EXIT_USAGE;
                 goto done;
         }

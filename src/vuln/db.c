@@ -453,17 +453,24 @@ int hull_vuln_db_info(struct hull_vuln_db *h, struct hull_arena *a, struct hull_
         return HULL_OK;
 }
 
+/* Prepare and step "the value of meta key": SQLITE_ROW, SQLITE_DONE (no such
+ * key) or an error; *ret is the statement (the caller finalizes it). */
+static int meta_step(sqlite3 *db, const char *key, sqlite3_stmt **ret) {
+        int rc = sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?1", -1, ret, NULL);
+        if (rc == SQLITE_OK)
+                rc = sqlite3_bind_text(*ret, 1, key, -1, SQLITE_STATIC);
+        if (rc == SQLITE_OK)
+                rc = sqlite3_step(*ret);
+        return rc;
+}
+
 int hull_vuln_db_meta_get(struct hull_vuln_db *h, const char *key, struct hull_arena *a,
                           const char **ret, struct hull_diag *d) {
         _cleanup_(stmt_finalizep) sqlite3_stmt *s = NULL;
         bool oom = false;
         int rc;
 
-        rc = sqlite3_prepare_v2(h->db, "SELECT value FROM meta WHERE key = ?1", -1, &s, NULL);
-        if (rc == SQLITE_OK)
-                rc = sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-        if (rc == SQLITE_OK)
-                rc = sqlite3_step(s);
+        rc = meta_step(h->db, key, &s);
         if (rc == SQLITE_DONE) {
                 *ret = NULL;
                 return HULL_OK;
@@ -961,11 +968,7 @@ int hull_vuln_db_writer_meta_get(struct hull_vuln_db_writer *w, const char *key,
 
         if (w->failed)
                 return hull_diag_set(d, HULL_EINVAL, w->path, 0, 0, "import already failed");
-        rc = sqlite3_prepare_v2(w->db, "SELECT value FROM meta WHERE key = ?1", -1, &s, NULL);
-        if (rc == SQLITE_OK)
-                rc = sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-        if (rc == SQLITE_OK)
-                rc = sqlite3_step(s);
+        rc = meta_step(w->db, key, &s);
         if (rc == SQLITE_DONE) {
                 *ret = NULL;
                 return HULL_OK;
