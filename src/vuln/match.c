@@ -103,8 +103,33 @@ static int vcmp(enum hull_version_scheme s, const char *a, const char *b, int *r
         return hull_version_cmp(s, a, strlen(a), b, strlen(b), ret);
 }
 
-static bool valid(enum hull_version_scheme s, const char *v) {
-        return hull_version_valid(s, v, strlen(v));
+/* The version being evaluated, with its validity per scheme worked out at
+ * most once: a record's items are evaluated against one version, and the
+ * validity check (a full comparison with itself: two parses) used to run
+ * once per record and again per range. */
+struct vver {
+        const char *v;
+        size_t len;
+        signed char valid[_HULL_VERSION_SCHEME_MAX]; /* -1 not known yet */
+};
+
+static void vver_init(struct vver *x, const char *v) {
+        x->v = v;
+        x->len = strlen(v);
+        memset(x->valid, -1, sizeof(x->valid));
+}
+
+static bool vver_valid(struct vver *x, enum hull_version_scheme s) {
+        if (s < 0 || s >= _HULL_VERSION_SCHEME_MAX)
+                return false;
+        if (x->valid[s] < 0)
+                x->valid[s] = hull_version_valid(s, x->v, x->len);
+        return x->valid[s];
+}
+
+/* vcmp(s, x, b) without measuring x again */
+static int vvcmp(enum hull_version_scheme s, const struct vver *x, const char *b, int *ret) {
+        return hull_version_cmp(s, x->v, x->len, b, strlen(b), ret);
 }
 
 static bool is_event(enum hull_vuln_tag t) {
@@ -160,7 +185,7 @@ struct counts {
 
 /* One ECOSYSTEM or SEMVER range: events ev[0..n), version v valid in s. */
 static bool range_affects(enum hull_version_scheme s, const struct hull_vuln_ranges_item *ev,
-                          size_t n, const char *v, struct counts *cnt) {
+                          size_t n, const struct vver *v, struct counts *cnt) {
         const struct hull_vuln_ranges_item *best = NULL;
         bool limited = false, below = false;
         int c;
@@ -173,7 +198,7 @@ static bool range_affects(enum hull_version_scheme s, const struct hull_vuln_ran
                         continue;
                 }
                 /* v is valid in s: a comparison fails only on an invalid event */
-                if (!is_zero(e) && vcmp(s, v, e->value, &c) != 0) {
+                if (!is_zero(e) && vvcmp(s, v, e->value, &c) != 0) {
                         cnt->skipped++;
                         continue;
                 }
@@ -208,13 +233,13 @@ static bool version_equal(enum hull_version_scheme s, const char *listed, const 
 /* IsVulnerable over the items; *in_versions says whether a listed version
  * matched.  Items must be well formed (checked by the caller). */
 static bool affects(enum hull_version_scheme eco, const struct hull_vuln_ranges_item *it, size_t n,
-                    const char *v, bool *in_versions, struct counts *cnt) {
-        bool v_valid = valid(eco, v), hit = false;
+                    struct vver *v, bool *in_versions, struct counts *cnt) {
+        bool hit = false;
 
         *in_versions = false;
         for (size_t i = 0; i < n; i++)
                 if (it[i].tag == HULL_VULN_TAG_VERSION &&
-                    version_equal(eco, it[i].value, v, v_valid))
+                    version_equal(eco, it[i].value, v->v, vver_valid(v, eco)))
                         *in_versions = hit = true;
         for (size_t i = 0; i < n;) {
                 enum hull_vuln_tag t = it[i].tag;
@@ -227,7 +252,7 @@ static bool affects(enum hull_version_scheme eco, const struct hull_vuln_ranges_
                         k++;
                 if (t != HULL_VULN_TAG_RANGE_GIT) {
                         enum hull_version_scheme s = range_scheme(eco, t);
-                        if (!valid(s, v))
+                        if (!vver_valid(v, s))
                                 cnt->unevaluated++;
                         else if (!hit && range_affects(s, it + i + 1, k - i - 1, v, cnt))
                                 hit = true;
@@ -242,6 +267,7 @@ static bool affects(enum hull_version_scheme eco, const struct hull_vuln_ranges_
 static const char *smallest_fix(enum hull_version_scheme eco,
                                 const struct hull_vuln_ranges_item *it, size_t n, const char *v) {
         const char *lower = v;
+        struct vver bv;
         struct counts scratch = {0};
 
         /* each round moves lower up to the smallest fix above it: at most n rounds */
@@ -257,23 +283,25 @@ static const char *smallest_fix(enum hull_version_scheme eco,
                         if (it[i].tag != HULL_VULN_TAG_FIXED || rt == HULL_VULN_TAG_RANGE_GIT)
                                 continue;
                         s = range_scheme(eco, rt);
+                        /* in the first round lower is v: one comparison does */
                         if (vcmp(s, it[i].value, lower, &c) != 0 || c <= 0 ||
-                            vcmp(s, it[i].value, v, &c) != 0 || c <= 0)
+                            (lower != v && (vcmp(s, it[i].value, v, &c) != 0 || c <= 0)))
                                 continue;
                         if (!best || (vcmp(s, it[i].value, best, &c) == 0 && c < 0))
                                 best = it[i].value;
                 }
                 if (!best)
                         return NULL;
-                if (!affects(eco, it, n, best, &in_versions, &scratch))
+                vver_init(&bv, best);
+                if (!affects(eco, it, n, &bv, &in_versions, &scratch))
                         return best;
                 lower = best;
         }
         return NULL;
 }
 
-int hull_vuln_eval(enum hull_version_scheme scheme, const struct hull_vuln_ranges_item *items,
-                   size_t n, const char *v, struct hull_vuln_verdict *ret) {
+static int eval(enum hull_version_scheme scheme, const struct hull_vuln_ranges_item *items,
+                size_t n, struct vver *v, struct hull_vuln_verdict *ret) {
         struct hull_vuln_verdict out = {0};
         struct counts cnt = {0};
         bool in_range = false;
@@ -289,11 +317,19 @@ int hull_vuln_eval(enum hull_version_scheme scheme, const struct hull_vuln_range
         }
         out.affected = affects(scheme, items, n, v, &out.in_versions, &cnt);
         if (out.affected)
-                out.fixed = smallest_fix(scheme, items, n, v);
+                out.fixed = smallest_fix(scheme, items, n, v->v);
         out.skipped = cnt.skipped;
         out.unevaluated = cnt.unevaluated;
         *ret = out;
         return HULL_OK;
+}
+
+int hull_vuln_eval(enum hull_version_scheme scheme, const struct hull_vuln_ranges_item *items,
+                   size_t n, const char *v, struct hull_vuln_verdict *ret) {
+        struct vver x;
+
+        vver_init(&x, v);
+        return eval(scheme, items, n, &x, ret);
 }
 
 /* ---- matching ---- */
@@ -306,7 +342,7 @@ struct mctx {
         const struct hull_vuln_ecosystem *eco;
         size_t pkg, first;   /* package index; its first match in out */
         const char *release; /* canonical; NULL */
-        const char *version; /* compared */
+        struct vver version; /* compared */
         bool by_source;
         /* the record being gathered */
         bool open;
@@ -368,7 +404,7 @@ static int flush(struct mctx *c) {
                 }
                 c->items[n++] = item;
         }
-        if (hull_vuln_eval(c->eco->scheme, c->items, n, c->version, &v) != HULL_OK) {
+        if (eval(c->eco->scheme, c->items, n, &c->version, &v) != HULL_OK) {
                 c->out->stats.damaged_rows++;
                 return HULL_OK;
         }
@@ -486,14 +522,14 @@ int hull_vuln_match(struct hull_vuln_db *db, const struct hull_vuln_package *pkg
                     (strcmp(name, "stdlib") == 0 || strcmp(name, "toolchain") == 0) &&
                     strncmp(version, "go", 2) == 0)
                         version += 2;
-                if (!valid(e->scheme, version))
+                vver_init(&c.version, version);
+                if (!vver_valid(&c.version, e->scheme))
                         out.stats.invalid_version++;
                 if ((e->flags & OS) && !(p->release && *p->release))
                         out.stats.no_release++;
                 c.eco = e;
                 c.pkg = i;
                 c.first = out.n;
-                c.version = version;
                 c.release = p->release && *p->release
                                     ? hull_vuln_release_canonical(e, p->release, rel, sizeof(rel))
                                     : NULL;
