@@ -811,16 +811,11 @@ static int http_status_error(struct ctx *c, const struct req *q) {
 
 /* ---- modified_id.csv ---- */
 
-struct csv_entry {
-        struct hull_osv_time modified;
-        const char *id;
-};
-
 struct csv {
         bool ok;        /* read and usable */
         bool absent;    /* 404 */
         bool unchanged; /* 304 */
-        struct csv_entry *v;
+        struct hull_vuln_csv_entry *v;
         size_t n;
         char etag[HDR_MAX], last_modified[HDR_MAX];
 };
@@ -828,8 +823,9 @@ struct csv {
 /* Lines "<RFC 3339 modified>,<id>" (the id may carry an "<eco>/" prefix, as
  * in OSV's top-level list; a "modified,id" header line is passed over).
  * Returns 0, or the 1-based number of the first bad line (why says what). */
-static size_t parse_csv(struct ctx *c, const char *eco, const char *data, size_t len,
-                        struct csv *out, char *why, size_t whylen) {
+size_t hull_vuln_csv_parse(struct hull_arena *a, const char *eco, const char *data, size_t len,
+                           struct hull_vuln_csv_entry **ret_v, size_t *ret_n, char *why,
+                           size_t whylen) {
         size_t cap = 0, line = 0, elen = strlen(eco);
         const char *p = data, *end = data + len;
 
@@ -853,7 +849,7 @@ static size_t parse_csv(struct ctx *c, const char *eco, const char *data, size_t
                         snprintf(why, whylen, "no ',' between the time and the id");
                         return line;
                 }
-                struct csv_entry ent;
+                struct hull_vuln_csv_entry ent;
                 if (hull_osv_time_parse(p, (size_t)(comma - p), &ent.modified) != HULL_OK) {
                         if (line == 1 && comma - p == 8 && strncasecmp(p, "modified", 8) == 0) {
                                 p = nl ? nl + 1 : end;
@@ -869,9 +865,9 @@ static size_t parse_csv(struct ctx *c, const char *eco, const char *data, size_t
                         snprintf(why, whylen, "not a valid OSV id");
                         return line;
                 }
-                struct csv_entry *slot =
-                        hull_arena_push(&c->tmp, (void **)&out->v, &out->n, &cap, sizeof(*slot));
-                if (!slot || !(ent.id = hull_arena_strndup(&c->tmp, id, (size_t)(e - id)))) {
+                struct hull_vuln_csv_entry *slot =
+                        hull_arena_push(a, (void **)ret_v, ret_n, &cap, sizeof(*slot));
+                if (!slot || !(ent.id = hull_arena_strndup(a, id, (size_t)(e - id)))) {
                         snprintf(why, whylen, "out of memory");
                         return line;
                 }
@@ -911,7 +907,8 @@ static int fetch_csv(struct ctx *c, const char *eco, const char *inm, const char
                 return http_status_error(c, &q);
         snprintf(out->etag, sizeof(out->etag), "%s", q.r.etag);
         snprintf(out->last_modified, sizeof(out->last_modified), "%s", q.r.last_modified);
-        bad = parse_csv(c, eco, body.data ? body.data : "", body.len, out, why, sizeof(why));
+        bad = hull_vuln_csv_parse(&c->tmp, eco, body.data ? body.data : "", body.len, &out->v,
+                                  &out->n, why, sizeof(why));
         if (bad) {
                 if (strcmp(why, "out of memory") == 0)
                         return nomem(c);
@@ -926,9 +923,9 @@ static int fetch_csv(struct ctx *c, const char *eco, const char *inm, const char
 }
 
 /* The entries of csv newer than the database holds (or missing from it). */
-static int newer(struct ctx *c, const struct csv *csv, const struct csv_entry ***ret,
+static int newer(struct ctx *c, const struct csv *csv, const struct hull_vuln_csv_entry ***ret,
                  size_t *ret_n) {
-        const struct csv_entry **v = NULL;
+        const struct hull_vuln_csv_entry **v = NULL;
         size_t n = 0, cap = 0;
 
         for (size_t i = 0; i < csv->n; i++) {
@@ -937,7 +934,7 @@ static int newer(struct ctx *c, const struct csv *csv, const struct csv_entry **
                 HULL_TRY(hull_vuln_db_writer_modified(c->w, csv->v[i].id, &have, &found, c->d));
                 if (found && hull_osv_time_cmp(&csv->v[i].modified, &have) <= 0)
                         continue;
-                const struct csv_entry **slot =
+                const struct hull_vuln_csv_entry **slot =
                         hull_arena_push(&c->tmp, (void **)&v, &n, &cap, sizeof(*slot));
                 if (!slot)
                         return nomem(c);
@@ -949,7 +946,7 @@ static int newer(struct ctx *c, const struct csv *csv, const struct csv_entry **
 }
 
 /* Fetch and import each record of v. */
-static int fetch_records(struct ctx *c, const char *eco, const struct csv_entry *const *v,
+static int fetch_records(struct ctx *c, const char *eco, const struct hull_vuln_csv_entry *const *v,
                          size_t n) {
         _cleanup_(hull_buf_releasep) struct hull_buf body =
                 HULL_BUF_INIT((size_t)HULL_MAX_OSV_RECORD_BYTES + 2);
@@ -1116,7 +1113,7 @@ static void sum_stats(struct hull_vuln_import_stats *to, const struct hull_vuln_
 /* After all.zip (or without it): fetch what csv lists newer; store its
  * validators when everything it lists is in. */
 static int catch_up(struct ctx *c, const char *eco, const struct csv *csv, bool *ret_complete) {
-        const struct csv_entry **need = NULL;
+        const struct hull_vuln_csv_entry **need = NULL;
         size_t n = 0;
 
         *ret_complete = false;

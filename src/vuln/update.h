@@ -66,6 +66,7 @@
 #include "basic/arena.h"
 #include "basic/diag.h"
 #include "vuln/db.h"
+#include "vuln/osv.h"
 
 #define HULL_VULN_UPDATE_DEFAULT_SOURCE "https://osv-vulnerabilities.storage.googleapis.com"
 
@@ -158,5 +159,20 @@ int hull_vuln_update(const char *db_path, const struct hull_vuln_update_options 
 /* Check an ecosystem name for use in a URL and a file name: 1 to 128
  * printable ASCII bytes, no '/' or '\\', not "." or "..". */
 bool hull_vuln_update_ecosystem_valid(const char *name);
+
+/* One line of modified_id.csv. */
+struct hull_vuln_csv_entry {
+        struct hull_osv_time modified;
+        const char *id; /* without the "<eco>/" prefix of OSV's top-level list */
+};
+
+/* Parse modified_id.csv (untrusted: lines "<RFC 3339 time>,<id>", CRLF or LF,
+ * blank lines and a "modified,id" header passed over, lines of at most
+ * HULL_MAX_OSV_CSV_LINE_BYTES) appending entries to *ret_v / *ret_n (in a,
+ * which owns them).  Returns 0, or the 1-based number of the first bad line
+ * with why (NUL-terminated, lowercase) saying what is wrong. */
+size_t hull_vuln_csv_parse(struct hull_arena *a, const char *eco, const char *data, size_t len,
+                           struct hull_vuln_csv_entry **ret_v, size_t *ret_n, char *why,
+                           size_t whylen);
 
 #endif
