@@ -22,6 +22,7 @@
 #include "basic/err.h"
 #include "image/filter.h"
 #include "image/source.h"
+#include "trickle.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -35,27 +36,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
         } while (0)
 
 #define MAX_OUT (4u << 20)
-
-/* a source handing out 1 to 13 bytes per read */
-struct trickle {
-        const uint8_t *p;
-        size_t n, pos;
-        unsigned step;
-};
-
-static ssize_t trickle_read(void *ud, void *buf, size_t n) {
-        struct trickle *t = ud;
-        size_t k = 1 + (t->step++ * 7) % 13;
-        if (k > n)
-                k = n;
-        if (k > t->n - t->pos)
-                k = t->n - t->pos;
-        memcpy(buf, t->p + t->pos, k);
-        t->pos += k;
-        return (ssize_t)k;
-}
-
-static const struct hull_source_ops trickle_ops = {.kind = "trickle", .read = trickle_read};
 
 static int run(const uint8_t *data, size_t size, size_t piece, bool no_in, uint8_t out_digest[32],
                uint64_t *ret_out, enum hull_filter_kind *ret_kind) {

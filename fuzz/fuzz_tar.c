@@ -25,6 +25,7 @@
 #include "image/filter.h"
 #include "image/source.h"
 #include "image/tar.h"
+#include "trickle.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -58,27 +59,6 @@ static void check_normal(const char *p, bool may_be_empty) {
         CHECK(hull_tar_path_normalize(p, again, sizeof(again), &changed) == HULL_OK);
         CHECK(!changed && strcmp(again, p) == 0);
 }
-
-/* a source handing out 1 to 13 bytes per read (odd-sized inputs) */
-struct trickle {
-        const uint8_t *p;
-        size_t n, pos;
-        unsigned step;
-};
-
-static ssize_t trickle_read(void *ud, void *buf, size_t n) {
-        struct trickle *t = ud;
-        size_t k = 1 + (t->step++ * 7) % 13;
-        if (k > n)
-                k = n;
-        if (k > t->n - t->pos)
-                k = t->n - t->pos;
-        memcpy(buf, t->p + t->pos, k);
-        t->pos += k;
-        return (ssize_t)k;
-}
-
-static const struct hull_source_ops trickle_ops = {.kind = "trickle", .read = trickle_read};
 
 static void on_warn(void *ud, uint64_t offset, const char *msg) {
         unsigned *n = ud;
