@@ -15,7 +15,7 @@ struct command {
 };
 
 static const struct command commands[] = {
-        {"db", cmd_db, "manage the offline OSV vulnerability database (import, info)"},
+        {"db", cmd_db, "manage the offline OSV vulnerability database (update, import, info)"},
         {"help", cmd_help, "show help for hullscan or one command"},
         {"image", cmd_image, "audit a built image: config, every layer's files, history"},
         {"lint", cmd_lint, "check Dockerfiles against the container-security checklist"},
