@@ -79,8 +79,9 @@ static bool id_valid(const char *id, size_t n) {
                 return false;
         for (size_t i = 0; i < n; i++) {
                 unsigned char ch = (unsigned char)id[i];
+                /* ',': a csv line holds one separator; OSV ids never hold one */
                 if (ch <= 0x20 || ch > 0x7e || ch == '/' || ch == '\\' || ch == '?' || ch == '#' ||
-                    ch == '%')
+                    ch == '%' || ch == ',')
                         return false;
         }
         return true;
