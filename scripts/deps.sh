@@ -22,7 +22,7 @@ lib_pkgs=(
   libcurl4-openssl-dev  # db update downloads (src/vuln/update.c)
   zstd  # the CLI: tests/unit/test_image_io.c makes .zst inputs with it
   # added by later issues (uncomment with the meson.build dependency()):
-  # libvectorscan-dev
+  libvectorscan-dev  # the secret scanner (src/secrets)
 )
 fuzz_pkgs=(   # optional: scripts/deps.sh fuzz
   clang libclang-rt-14-dev

@@ -22,6 +22,9 @@
 #include "config/config.h"
 #include "dockerfile/stages.h"
 #include "report/report.h"
+#include "secrets/allow.h"
+#include "secrets/engine.h"
+#include "secrets/job.h"
 
 /* Exit codes: docs/exit-codes.md. */
 enum hull_exit {
@@ -86,6 +89,47 @@ int hull_cli_report_emit(struct hull_cli_report *r, struct hull_findings *all,
 int hull_cli_load_settings(struct hull_lint_settings *set, const char *config_path,
                            const char *start, const struct hull_strlist *ignores);
 
+/* The image part of a report (hullscan image, hullscan secrets IMAGE):
+ * what was scanned, its layers and the scan's notes, and the audit's facts
+ * (NULL: none gathered; the report then leaves them out).  Strings point
+ * into img, scan, facts and a. */
+struct hull_audit_facts;
+struct hull_image;
+struct hull_scan;
+int hull_cli_report_image(struct hull_report_image *ri, const struct hull_image *img,
+                          const struct hull_scan *scan, const struct hull_audit_facts *facts,
+                          struct hull_arena *a);
+/* The secret engine under hullscan secrets and hullscan image
+ * (secrets_run.c): setup compiles the enabled rules (built-in and user, minus
+ * secrets.disable and ignores, which must all be secret rule ids), the
+ * allow-list, and makes the job appending to out.  Returns an exit code
+ * (errors printed); release in every case. */
+struct hull_cli_secrets {
+        const struct hull_secrets_settings *settings;
+        const struct hull_secret_rule **rules;
+        size_t nrules;
+        const char **allow_values;
+        size_t nallow_values;
+        struct hull_secrets *engine;
+        struct hull_secrets_allow *allow;
+        struct hull_secrets_job job;
+        bool job_ready;
+        char (*help)[160]; /* the report rules' help URLs */
+};
+int hull_cli_secrets_setup(struct hull_cli_secrets *s, const struct hull_lint_settings *set,
+                           const struct hull_strlist *ignores, unsigned nworkers, bool show,
+                           uint64_t max_file_bytes, struct hull_findings *out);
+void hull_cli_secrets_release(struct hull_cli_secrets *s);
+/* base[0..nbase) (realloc'd, or freed on failure) followed by the secret
+ * rules that found something in f; NULL when out of memory. */
+struct hull_report_rule *hull_cli_secrets_report_rules(struct hull_cli_secrets *s,
+                                                       const struct hull_findings *f,
+                                                       struct hull_report_rule *base,
+                                                       size_t nbase, size_t *ret_n);
+/* --ignore ids of built-in secret rules to secrets, the rest to rules (both
+ * calloc'd: hull_strlist_release). */
+int hull_cli_split_ignores(const struct hull_strlist *all, struct hull_strlist *rules,
+                           struct hull_strlist *secrets);
 int cmd_db(int argc, const char **argv, struct hull_ctx *ctx);
 /* The OSV database path for `db` and `vuln`: --db (opt) or the default
  * location; hull_malloc'd, NULL after an error (printed). */
@@ -100,6 +144,7 @@ int cmd_lint(int argc, const char **argv, struct hull_ctx *ctx);
 int cmd_parse(int argc, const char **argv, struct hull_ctx *ctx);
 int cmd_rules(int argc, const char **argv, struct hull_ctx *ctx);
 int cmd_version(int argc, const char **argv, struct hull_ctx *ctx);
+int cmd_secrets(int argc, const char **argv, struct hull_ctx *ctx);
 int cmd_vuln(int argc, const char **argv, struct hull_ctx *ctx);
 
 /* Print the usage of one command (help <cmd>); false if unknown. */

@@ -4,7 +4,8 @@
  *
  * Steps: hull_image_open (find manifest, config, layer blobs; verify the
  * small documents) -> hull_scan_run (all layers in parallel into the layered
- * model, digests verified while streaming) -> hull_audit_run (the HS4xxx
+ * model, digests verified while streaming; the secret engine reads every
+ * file on the way, unless --no-secrets) -> hull_audit_run (the HS4xxx
  * rules) -> one report in the chosen format. */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -226,78 +227,12 @@ static int print_files(struct hull_buf *b, const struct hull_layers *L, bool del
 
 /* ---- the audit report ---- */
 
-static char *platform_string(const struct hull_image *img, char *buf, size_t size) {
-        return hull_oci_platform_format(&img->platform, buf, size);
-}
-
-/* Fill the report's image part; strings point into img, scan, facts and a. */
-static int report_image(struct hull_report_image *ri, const struct hull_image *img,
-                        const struct hull_scan *scan, const struct hull_audit_facts *fa,
-                        struct hull_arena *a) {
-        struct hull_report_layer *layers;
-        const char **notes;
-        char plat[128], os[256];
-        size_t nn = hull_scan_nnotes(scan);
-
-        layers = hull_arena_alloc(a, (img->nlayers + 1) * sizeof(*layers));
-        notes = hull_arena_alloc(a, (nn + 1) * sizeof(*notes));
-        if (!layers || !notes)
-                return HULL_ENOMEM;
-        for (size_t i = 0; i < img->nlayers; i++) {
-                struct hull_scan_layer_stats st = {0};
-                (void)hull_scan_layer_stats(scan, (unsigned)i, &st);
-                layers[i] = (struct hull_report_layer){
-                        .diff_id = img->layers[i].diff_id,
-                        .digest = img->layers[i].digest,
-                        .created_by =
-                                img->layers[i].history ? img->layers[i].history->created_by : NULL,
-                        .blob_bytes = st.blob_bytes,
-                        .tar_bytes = st.tar_bytes,
-                        .compression = hull_filter_kind_to_string(st.compression),
-                };
-        }
-        for (size_t i = 0; i < nn; i++)
-                notes[i] = hull_scan_note(scan, i);
-        if (fa->os_pretty_name)
-                snprintf(os, sizeof(os), "%s", fa->os_pretty_name);
-        else if (fa->os_id)
-                snprintf(os, sizeof(os), "%s%s%s", fa->os_id, fa->os_version_id ? " " : "",
-                         fa->os_version_id ? fa->os_version_id : "");
-        *ri = (struct hull_report_image){
-                .ref = img->ref,
-                .path = img->path,
-                .transport = hull_image_transport_to_string(img->transport),
-                .name = img->name,
-                .tags = img->tags,
-                .ntags = img->ntags,
-                .manifest_digest = img->manifest_digest,
-                .config_digest = img->config_digest,
-                .platform = hull_arena_strdup(a, platform_string(img, plat, sizeof(plat))),
-                .verified = img->verified,
-                .os = fa->os_pretty_name || fa->os_id ? hull_arena_strdup(a, os) : NULL,
-                .user = fa->user,
-                .runs_as_root = fa->runs_as_root,
-                .shell = fa->shell,
-                .package_manager = fa->package_manager,
-                .minimal = fa->minimal,
-                .final_bytes = fa->final_bytes,
-                .final_files = fa->final_files,
-                .tar_bytes = fa->tar_bytes,
-                .blob_bytes = fa->blob_bytes,
-                .layers = layers,
-                .nlayers = img->nlayers,
-                .notes = notes,
-                .nnotes = nn,
-                .notes_dropped = hull_scan_notes_dropped(scan),
-        };
-        return HULL_OK;
-}
-
 int cmd_image(int argc, const char **argv, struct hull_ctx *ctx) {
         const char *config_path = NULL, *platform = NULL, *threads_s = NULL;
-        struct hull_strlist ignores = {0};
+        struct hull_strlist ignores = {0}, rule_ignores = {0}, secret_ignores = {0};
+        struct hull_cli_secrets sec = {0};
         bool skip_verify = false, list_files = false, history = false, deleted = false;
-        bool no_progress = false;
+        bool no_progress = false, no_secrets = false;
         struct hull_cli_report rep;
         hull_cli_report_init(&rep);
         const struct hull_option opts[] = {
@@ -317,6 +252,9 @@ int cmd_image(int argc, const char **argv, struct hull_ctx *ctx) {
                               "print the merged file tree with the layer of each file instead"),
                 HULL_OPT_BOOL(0, "no-color", &rep.no_color, "never colour the table"),
                 HULL_OPT_BOOL(0, "no-progress", &no_progress, "never show the progress bar"),
+                HULL_OPT_BOOL(0, "no-secrets", &no_secrets,
+                              "do not look for secrets in the layers' files (hullscan secrets "
+                              "rules)"),
                 HULL_OPT_STRING('o', "output", &rep.output, "FILE", "write the report to FILE"),
                 HULL_OPT_STRING(0, "platform", &platform, "OS/ARCH",
                                 "image of a multi-platform index to scan, os/arch[/variant] "
@@ -397,7 +335,10 @@ int cmd_image(int argc, const char **argv, struct hull_ctx *ctx) {
                 rc = HULL_EXIT_USAGE;
                 goto done;
         }
-        rc = hull_cli_load_settings(&set, config_path, ".", &ignores);
+        /* --ignore takes audit rule ids and built-in secret rule ids */
+        if ((rc = hull_cli_split_ignores(&ignores, &rule_ignores, &secret_ignores)) != HULL_EXIT_OK)
+                goto done;
+        rc = hull_cli_load_settings(&set, config_path, ".", &rule_ignores);
         if (rc != HULL_EXIT_OK)
                 goto done;
 
@@ -411,10 +352,25 @@ int cmd_image(int argc, const char **argv, struct hull_ctx *ctx) {
                 .enabled = !no_progress && isatty(STDERR_FILENO) && !getenv("CI"),
                 .start = now(),
         };
+        bool secrets = !no_secrets && !list_files && !history;
+        struct hull_scan_visitor sv;
+        if (secrets) {
+                long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+                rc = hull_cli_secrets_setup(&sec, &set, &secret_ignores,
+                                            threads    ? (unsigned)threads
+                                            : cpus > 0 ? (unsigned)cpus
+                                                       : 1,
+                                            false, 0, &all);
+                if (rc != HULL_EXIT_OK)
+                        goto done;
+                sv = hull_secrets_job_scan_visitor(&sec.job, img);
+        }
         struct hull_scan_opts so = {
                 .threads = (unsigned)threads,
                 .skip_verify = skip_verify,
                 .capture = list_files || history ? NULL : hull_audit_capture,
+                .visitors = secrets ? &sv : NULL,
+                .nvisitors = secrets ? 1 : 0,
                 .progress = on_progress,
                 .progress_ud = &prog,
         };
@@ -448,10 +404,30 @@ int cmd_image(int argc, const char **argv, struct hull_ctx *ctx) {
                 rc = hull_cli_diag(&d, NULL, 0);
                 goto done;
         }
+        if (secrets && (r = hull_secrets_job_image_finish(&sec.job, scan, false)) != HULL_OK) {
+                rc = hull_exit_for(r);
+                goto done;
+        }
         rules = hull_cli_report_rules(&set, true, &nrules);
-        if (!rules || report_image(&ri, img, scan, &facts, &fa) != HULL_OK) {
+        if (rules && secrets)
+                rules = hull_cli_secrets_report_rules(&sec, &all, rules, nrules, &nrules);
+        if (!rules || hull_cli_report_image(&ri, img, scan, &facts, &fa) != HULL_OK) {
                 rc = HULL_EXIT_INTERNAL;
                 goto done;
+        }
+        if (secrets && sec.job.nnotes + sec.job.notes_dropped) {
+                /* the secret scan's notes (archives skipped, bombs) after the scan's */
+                const char **notes =
+                        hull_arena_alloc(&fa, (ri.nnotes + sec.job.nnotes + 1) * sizeof(*notes));
+                if (!notes) {
+                        rc = HULL_EXIT_INTERNAL;
+                        goto done;
+                }
+                memcpy(notes, ri.notes, ri.nnotes * sizeof(*notes));
+                memcpy(notes + ri.nnotes, sec.job.notes, sec.job.nnotes * sizeof(*notes));
+                ri.notes = notes;
+                ri.nnotes += sec.job.nnotes;
+                ri.notes_dropped += sec.job.notes_dropped;
         }
         struct hull_report_meta meta = {
                 .tool = "hullscan",
@@ -474,5 +450,8 @@ done:
         hull_arena_release(&fa);
         free(args);
         hull_strlist_release(&ignores);
+        hull_strlist_release(&rule_ignores);
+        hull_strlist_release(&secret_ignores);
+        hull_cli_secrets_release(&sec);
         return rc;
 }

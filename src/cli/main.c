@@ -21,6 +21,8 @@ static const struct command commands[] = {
         {"lint", cmd_lint, "check Dockerfiles against the container-security checklist"},
         {"parse", cmd_parse, "parse Dockerfiles as BuildKit does; print the syntax tree"},
         {"rules", cmd_rules, "list the rules (Dockerfile lint and image audit)"},
+        {"secrets", cmd_secrets,
+         "find hard-coded secrets in files, build contexts and every image layer"},
         {"version", cmd_version, "print the version; compare package versions (dpkg, rpm, ...)"},
         {"vuln", cmd_vuln,
          "known vulnerabilities of a package list or SBOM (offline OSV database)"},

@@ -8,7 +8,11 @@
 #include "basic/buf.h"
 #include "basic/err.h"
 #include "basic/utf8.h"
+#include "audit/audit.h"
 #include "cli/cli.h"
+#include "image/image.h"
+#include "image/oci.h"
+#include "image/scan.h"
 
 void hull_cli_error(const char *fmt, ...) {
         va_list ap;
@@ -243,4 +247,77 @@ int hull_cli_report_emit(struct hull_cli_report *r, struct hull_findings *all,
         if (rc == HULL_EXIT_OK && hull_findings_count_at_least(all, r->fail_on) > 0)
                 rc = HULL_EXIT_FINDINGS;
         return rc;
+}
+
+static char *image_platform_string(const struct hull_image *img, char *buf, size_t size) {
+        return hull_oci_platform_format(&img->platform, buf, size);
+}
+
+/* See cli.h. */
+int hull_cli_report_image(struct hull_report_image *ri, const struct hull_image *img,
+                          const struct hull_scan *scan, const struct hull_audit_facts *fa,
+                          struct hull_arena *a) {
+        struct hull_report_layer *layers;
+        const char **notes;
+        char plat[128], os[256];
+        size_t nn = hull_scan_nnotes(scan);
+
+        layers = hull_arena_alloc(a, (img->nlayers + 1) * sizeof(*layers));
+        notes = hull_arena_alloc(a, (nn + 1) * sizeof(*notes));
+        if (!layers || !notes)
+                return HULL_ENOMEM;
+        for (size_t i = 0; i < img->nlayers; i++) {
+                struct hull_scan_layer_stats st = {0};
+                (void)hull_scan_layer_stats(scan, (unsigned)i, &st);
+                layers[i] = (struct hull_report_layer){
+                        .diff_id = img->layers[i].diff_id,
+                        .digest = img->layers[i].digest,
+                        .created_by =
+                                img->layers[i].history ? img->layers[i].history->created_by : NULL,
+                        .blob_bytes = st.blob_bytes,
+                        .tar_bytes = st.tar_bytes,
+                        .compression = hull_filter_kind_to_string(st.compression),
+                };
+        }
+        for (size_t i = 0; i < nn; i++)
+                notes[i] = hull_scan_note(scan, i);
+        bool no_facts = !fa;
+        if (!fa) {
+                static const struct hull_audit_facts none;
+                fa = &none;
+        }
+        if (fa->os_pretty_name)
+                snprintf(os, sizeof(os), "%s", fa->os_pretty_name);
+        else if (fa->os_id)
+                snprintf(os, sizeof(os), "%s%s%s", fa->os_id, fa->os_version_id ? " " : "",
+                         fa->os_version_id ? fa->os_version_id : "");
+        *ri = (struct hull_report_image){
+                .no_facts = no_facts,
+                .ref = img->ref,
+                .path = img->path,
+                .transport = hull_image_transport_to_string(img->transport),
+                .name = img->name,
+                .tags = img->tags,
+                .ntags = img->ntags,
+                .manifest_digest = img->manifest_digest,
+                .config_digest = img->config_digest,
+                .platform = hull_arena_strdup(a, image_platform_string(img, plat, sizeof(plat))),
+                .verified = img->verified,
+                .os = fa->os_pretty_name || fa->os_id ? hull_arena_strdup(a, os) : NULL,
+                .user = fa->user,
+                .runs_as_root = fa->runs_as_root,
+                .shell = fa->shell,
+                .package_manager = fa->package_manager,
+                .minimal = fa->minimal,
+                .final_bytes = fa->final_bytes,
+                .final_files = fa->final_files,
+                .tar_bytes = fa->tar_bytes,
+                .blob_bytes = fa->blob_bytes,
+                .layers = layers,
+                .nlayers = img->nlayers,
+                .notes = notes,
+                .nnotes = nn,
+                .notes_dropped = hull_scan_notes_dropped(scan),
+        };
+        return HULL_OK;
 }

@@ -1,17 +1,8 @@
-/* secretish.h - find secret-shaped literals (tokens, keys, passwords in URLs)
- * in a string, for the lint rules of family 3.
- *
- * A small table of patterns (secretish.c): cloud and SaaS token formats with a
- * fixed prefix (AWS access key ids, GitHub, GitLab, Slack, Stripe, Google,
- * npm), an AWS secret access key written next to its name, private key
- * headers, long JWTs, and URLs with a literal password.  Each pattern may
- * also need a minimum Shannon entropy (so `ghp_xxxx...` placeholders pass),
- * and AWS's documented example keys (`AKIAIOSFODNN7EXAMPLE`...) never match.
- * The patterns are compiled once, on first use, with PCRE2 (JIT when
- * available) and freed at exit.  Not thread-safe.
- *
- * This is a stopgap: src/secrets/ will replace it with the full multi-pattern
- * engine; keep the API this small. */
+/* secretish.h - find secrets in a single string (a Dockerfile value, an
+ * image's Env, Labels or history entry) for the lint rules of family 3 and
+ * the audit rules HS4004/HS4005: the secret engine of src/secrets with its
+ * built-in rules (secretish.c adapts its findings), so every command agrees
+ * on what a secret is.  Thread-safe (a scanner per thread). */
 #ifndef HULL_LINT_SECRETISH_H
 #define HULL_LINT_SECRETISH_H
 
@@ -19,11 +10,11 @@
 #include <stddef.h>
 
 struct hull_secretish_hit {
-        const char *id;          /* pattern id, e.g. "github-token" */
-        const char *description; /* for messages: "a GitHub token" */
-        size_t off, len;         /* the secret's bytes in the searched string */
-        bool mask;               /* the span is the secret itself (false: a header
-                                  * such as -----BEGIN RSA PRIVATE KEY-----) */
+        const char *id;          /* the secret rule's id, e.g. "github-pat" */
+        const char *description; /* for messages: "a GitHub personal access token" */
+        size_t off, len;         /* the secret's bytes in the searched string (for a
+                                  * secret inside a base64 value: the value) */
+        bool mask;               /* always true: the span is the secret itself */
 };
 
 /* Look for the leftmost secret-shaped literal in s[0..n) (s may hold NUL
@@ -33,13 +24,8 @@ struct hull_secretish_hit {
  * off + len. */
 bool hull_secretish_find(const char *s, size_t n, struct hull_secretish_hit *ret);
 
-/* Whether s[0..n) is a placeholder rather than a value: empty; one character
- * repeated (xxxxxxxx, ********); anything in <angle brackets>; a {{template}};
- * containing changeme / replace_me / placeholder / example / dummy / xxxx /
- * ****; starting with "your" (your-api-key-here); or, ignoring case and the
- * separators - _ . and space, one of changeme changeit replaceme placeholder
- * dummy example sample test testing todo tbd fixme none null nil undefined
- * empty redacted notset unset. */
+/* Whether s[0..n) is a placeholder rather than a value
+ * (hull_secret_placeholder, secrets/rule.h). */
 bool hull_secretish_placeholder(const char *s, size_t n);
 
 /* Shannon entropy of s[0..n) in bits per byte (0 for n == 0). */

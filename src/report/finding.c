@@ -101,6 +101,25 @@ static const struct hull_finding_vuln *dup_vuln(struct hull_findings *f,
         return o;
 }
 
+static const struct hull_finding_secret *
+dup_secret(struct hull_findings *f, const struct hull_finding_secret *v, bool *bad) {
+        struct hull_finding_secret *o;
+
+        if (!v)
+                return NULL;
+        o = hull_arena_alloc(&f->arena, sizeof(*o));
+        if (!o) {
+                *bad = true;
+                return NULL;
+        }
+        *o = *v;
+        o->value = dup(f, v->value, bad);
+        o->fingerprint = dup(f, v->fingerprint, bad);
+        o->inner = dup(f, v->inner, bad);
+        o->encoding = dup(f, v->encoding, bad);
+        return o;
+}
+
 int hull_findings_add(struct hull_findings *f, const struct hull_finding *x) {
         bool bad = false;
         struct hull_finding *p =
@@ -120,6 +139,7 @@ int hull_findings_add(struct hull_findings *f, const struct hull_finding *x) {
         p->layer_digest = dup(f, x->layer_digest, &bad);
         p->created_by = dup(f, x->created_by, &bad);
         p->vuln = dup_vuln(f, x->vuln, &bad);
+        p->secret = dup_secret(f, x->secret, &bad);
         if (bad) {
                 f->n--;
                 return HULL_ENOMEM;
@@ -147,6 +167,16 @@ static int cmp(const void *pa, const void *pb) {
         int r = nullcmp(a->file, b->file);
         if (r)
                 return r;
+        /* secrets in an image: by path inside it, layer and archive member
+         * first (their lines are lines of different files) */
+        if (a->secret && b->secret) {
+                if ((r = nullcmp(a->image_path, b->image_path)))
+                        return r;
+                if (a->layer != b->layer)
+                        return a->layer < b->layer ? -1 : 1;
+                if ((r = nullcmp(a->secret->inner, b->secret->inner)))
+                        return r;
+        }
         if (a->line != b->line)
                 return a->line < b->line ? -1 : 1;
         if (a->col != b->col)

@@ -48,6 +48,15 @@ struct hull_finding_vuln {
         const char *summary, *url, *modified; /* NULL when unknown */
 };
 
+/* hullscan secrets (and secrets found by lint and image): the secret. */
+struct hull_finding_secret {
+        const char *value; /* redacted ("AKIA************MPLE") unless shown */
+        bool redacted;
+        const char *fingerprint; /* hex SHA-256 of rule, place and secret (baselines) */
+        const char *inner;       /* member of a nested archive: "app.jar!/x.yml"; NULL */
+        const char *encoding;    /* "base64", "gzip", "utf-16le", ...; NULL */
+};
+
 struct hull_finding {
         const char *rule_id; /* "HS2001" */
         const char *slug;    /* checklist slug: "non-root-user" */
@@ -71,6 +80,8 @@ struct hull_finding {
         /* hullscan vuln: rule_id is the vulnerability id, file the input;
          * NULL for every other command */
         const struct hull_finding_vuln *vuln;
+        /* a secret finding: rule_id is the secret rule's id; NULL otherwise */
+        const struct hull_finding_secret *secret;
 };
 
 struct hull_findings {

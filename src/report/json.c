@@ -25,20 +25,24 @@ static void image_obj(struct hull_json *j, const struct hull_report_image *im) {
         hull_json_kcstr(j, "config_digest", im->config_digest);
         hull_json_kcstr(j, "platform", im->platform);
         hull_json_kbool(j, "verified", im->verified);
-        hull_json_key(j, "facts");
-        hull_json_obj(j);
-        hull_json_kcstr(j, "os", im->os);
-        hull_json_kcstr(j, "user", im->user);
-        hull_json_kbool(j, "runs_as_root", im->runs_as_root);
-        hull_json_kcstr(j, "shell", im->shell);
-        hull_json_kcstr(j, "package_manager", im->package_manager);
-        hull_json_kbool(j, "minimal", im->minimal);
-        hull_json_kint(j, "files", (int64_t)im->final_files);
-        hull_json_kint(j, "size_bytes", (int64_t)im->final_bytes);
-        hull_json_kint(j, "uncompressed_layer_bytes", (int64_t)im->tar_bytes);
-        hull_json_kint(j, "compressed_layer_bytes", (int64_t)im->blob_bytes);
-        hull_json_kint(j, "layers", (int64_t)im->nlayers);
-        hull_json_obj_end(j);
+        if (im->no_facts) {
+                hull_json_knull(j, "facts");
+        } else {
+                hull_json_key(j, "facts");
+                hull_json_obj(j);
+                hull_json_kcstr(j, "os", im->os);
+                hull_json_kcstr(j, "user", im->user);
+                hull_json_kbool(j, "runs_as_root", im->runs_as_root);
+                hull_json_kcstr(j, "shell", im->shell);
+                hull_json_kcstr(j, "package_manager", im->package_manager);
+                hull_json_kbool(j, "minimal", im->minimal);
+                hull_json_kint(j, "files", (int64_t)im->final_files);
+                hull_json_kint(j, "size_bytes", (int64_t)im->final_bytes);
+                hull_json_kint(j, "uncompressed_layer_bytes", (int64_t)im->tar_bytes);
+                hull_json_kint(j, "compressed_layer_bytes", (int64_t)im->blob_bytes);
+                hull_json_kint(j, "layers", (int64_t)im->nlayers);
+                hull_json_obj_end(j);
+        }
         hull_json_key(j, "layers");
         hull_json_arr(j);
         for (size_t i = 0; i < im->nlayers; i++) {
@@ -56,6 +60,28 @@ static void image_obj(struct hull_json *j, const struct hull_report_image *im) {
         hull_json_arr_end(j);
         strarr(j, "notes", im->notes, im->nnotes);
         hull_json_kint(j, "notes_dropped", (int64_t)im->notes_dropped);
+        hull_json_obj_end(j);
+}
+
+static void secrets_obj(struct hull_json *j, const struct hull_report_secrets *s) {
+        hull_json_key(j, "scanned");
+        hull_json_obj(j);
+        hull_json_kint(j, "files", (int64_t)s->files);
+        hull_json_kint(j, "bytes", (int64_t)s->bytes);
+        hull_json_kint(j, "skipped", (int64_t)s->skipped);
+        hull_json_kint(j, "baseline_ignored", (int64_t)s->baseline_ignored);
+        hull_json_kint(j, "allowed", (int64_t)s->allowed);
+        if (s->context) {
+                hull_json_key(j, "build_context");
+                hull_json_obj(j);
+                hull_json_kbool(j, "dockerignore", s->dockerignore);
+                hull_json_kint(j, "files_sent", (int64_t)s->context_files);
+                hull_json_kint(j, "bytes_sent", (int64_t)s->context_bytes);
+                hull_json_kint(j, "excluded", (int64_t)s->context_excluded);
+                hull_json_obj_end(j);
+        }
+        strarr(j, "notes", s->notes, s->nnotes);
+        hull_json_kint(j, "notes_dropped", (int64_t)s->notes_dropped);
         hull_json_obj_end(j);
 }
 
@@ -116,6 +142,8 @@ static int write_json(struct hull_buf *b, const struct hull_findings *f,
         hull_json_arr_end(&j);
         if (m->image)
                 image_obj(&j, m->image);
+        if (m->secrets)
+                secrets_obj(&j, m->secrets);
         hull_json_key(&j, "findings");
         hull_json_arr(&j);
         for (size_t i = 0; i < f->n; i++) {
@@ -131,6 +159,17 @@ static int write_json(struct hull_buf *b, const struct hull_findings *f,
                 hull_json_kcstr(&j, "file", x->file);
                 hull_json_kint(&j, "line", x->line);
                 hull_json_kint(&j, "col", x->col);
+                if (x->secret) {
+                        hull_json_kint(&j, "end_line", x->end_line ? x->end_line : x->line);
+                        hull_json_key(&j, "secret");
+                        hull_json_obj(&j);
+                        hull_json_kcstr(&j, "value", x->secret->value);
+                        hull_json_kbool(&j, "redacted", x->secret->redacted);
+                        hull_json_kcstr(&j, "fingerprint", x->secret->fingerprint);
+                        hull_json_kcstr(&j, "inner", x->secret->inner);
+                        hull_json_kcstr(&j, "encoding", x->secret->encoding);
+                        hull_json_obj_end(&j);
+                }
                 if (m->image && !r)
                         r = finding_image(&j, &tmp, x);
                 hull_json_obj_end(&j);

@@ -43,6 +43,7 @@ struct hull_report_image {
         const char *manifest_digest, *config_digest; /* manifest: NULL when none */
         const char *platform;                        /* "linux/amd64" */
         bool verified;                               /* false: --skip-verify */
+        bool no_facts; /* the facts below were not gathered (hullscan secrets) */
         const char *os;   /* os-release PRETTY_NAME or ID VERSION_ID; NULL */
         const char *user; /* Config.User; NULL = empty */
         bool runs_as_root;
@@ -83,6 +84,21 @@ struct hull_report_vuln {
 };
 
 /* Everything a formatter may print besides the findings. */
+/* hullscan secrets: what was read. */
+struct hull_report_secrets {
+        uint64_t files, bytes;      /* read (images: every regular file of every layer) */
+        uint64_t skipped;           /* left out by --skip */
+        bool context;               /* build-context mode */
+        bool dockerignore;          /* a .dockerignore applied */
+        uint64_t context_files, context_bytes, context_excluded;
+        uint64_t baseline_ignored;  /* findings a --baseline report already had */
+        uint64_t allowed;           /* findings the configuration's allow-list took */
+        double seconds;
+        const char *const *notes; /* skipped files, damaged archives */
+        size_t nnotes;
+        uint64_t notes_dropped;
+};
+
 struct hull_report_meta {
         const char *tool;                     /* "hullscan" */
         const char *version;                  /* HULL_VERSION */
@@ -96,6 +112,7 @@ struct hull_report_meta {
         bool quiet;                            /* table: no summary when clean */
         const struct hull_report_image *image; /* hullscan image; NULL otherwise */
         const struct hull_report_vuln *vuln;   /* hullscan vuln; NULL otherwise */
+        const struct hull_report_secrets *secrets; /* hullscan secrets; NULL otherwise */
 };
 
 struct hull_formatter {

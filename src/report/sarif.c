@@ -109,7 +109,10 @@ static void rule_obj(struct hull_json *j, const struct hull_report_rule *r) {
         char name[128], url[256], md[4096];
 
         pascal(name, sizeof(name), r->title);
-        snprintf(url, sizeof(url), HULL_RULES_DOC_URL "%s.md", r->id);
+        if (r->help_uri) /* secret rules: one page for all, an anchor each */
+                snprintf(url, sizeof(url), "%s", r->help_uri);
+        else
+                snprintf(url, sizeof(url), HULL_RULES_DOC_URL "%s.md", r->id);
         hull_json_obj(j);
         hull_json_kcstr(j, "id", r->id);
         hull_json_kcstr(j, "name", name);
@@ -256,6 +259,13 @@ static int write_sarif(struct hull_buf *b, const struct hull_findings *f,
                 hull_json_obj_end(&j);
                 hull_json_obj_end(&j);
                 hull_json_arr_end(&j);
+                if (x->secret && x->secret->fingerprint) {
+                        /* GitHub code scanning tracks results across runs by these */
+                        hull_json_key(&j, "partialFingerprints");
+                        hull_json_obj(&j);
+                        hull_json_kcstr(&j, "hullscanSecret/v1", x->secret->fingerprint);
+                        hull_json_obj_end(&j);
+                }
                 hull_json_key(&j, "properties");
                 hull_json_obj(&j);
                 hull_json_kcstr(&j, "checklist", x->slug);

@@ -69,6 +69,15 @@ static int image_header(struct hull_buf *b, const struct hull_report_image *im, 
         }
         if (im->ntags)
                 HULL_TRY(hull_buf_puts(b, im->ntags > 3 ? ", ...)" : ")"));
+        if (im->no_facts) {
+                HULL_TRY(hull_buf_printf(b, "\n  %s, %zu layer%s\n",
+                                         im->platform ? im->platform : "unknown platform",
+                                         im->nlayers, im->nlayers == 1 ? "" : "s"));
+                if (!im->verified)
+                        HULL_TRY(hull_buf_puts(b, "  WARNING: digests not verified "
+                                                  "(--skip-verify)\n"));
+                return hull_buf_puts(b, "\n");
+        }
         HULL_TRY(hull_buf_puts(b, "\n  "));
         HULL_TRY(put(b, im->os ? im->os : "unknown OS"));
         HULL_TRY(hull_buf_printf(b, ", %s\n", im->platform ? im->platform : "unknown platform"));
@@ -101,6 +110,39 @@ static int image_notes(struct hull_buf *b, const struct hull_report_image *im) {
                 HULL_TRY(hull_buf_printf(b, "  ... %" PRIu64 " more (see --format json)\n",
                                          total - TABLE_MAX_NOTES));
         return HULL_OK;
+}
+
+/* hullscan secrets: notes, then what was read (and for a build context,
+ * what `docker build` would send). */
+static int secrets_summary(struct hull_buf *b, const struct hull_report_secrets *s) {
+        uint64_t total = s->nnotes + s->notes_dropped;
+        if (s->nnotes)
+                HULL_TRY(hull_buf_puts(b, "\nnotes:\n"));
+        for (size_t i = 0; i < s->nnotes && i < TABLE_MAX_NOTES; i++) {
+                HULL_TRY(hull_buf_puts(b, "  "));
+                HULL_TRY(put(b, s->notes[i]));
+                HULL_TRY(hull_buf_putc(b, '\n'));
+        }
+        if (total > TABLE_MAX_NOTES)
+                HULL_TRY(hull_buf_printf(b, "  ... %" PRIu64 " more (see --format json)\n",
+                                         total - TABLE_MAX_NOTES));
+        if (s->context)
+                HULL_TRY(hull_buf_printf(
+                        b,
+                        "\nbuild context: %" PRIu64 " files, %.1f MB would be "
+                        "sent; %" PRIu64 " excluded by %s\n",
+                        s->context_files, (double)s->context_bytes / 1e6, s->context_excluded,
+                        s->dockerignore ? ".dockerignore" : "nothing (no .dockerignore)"));
+        HULL_TRY(hull_buf_printf(b, "scanned %" PRIu64 " file%s, %.1f MB", s->files,
+                                 s->files == 1 ? "" : "s", (double)s->bytes / 1e6));
+        if (s->skipped)
+                HULL_TRY(hull_buf_printf(b, "; %" PRIu64 " skipped by --skip", s->skipped));
+        if (s->baseline_ignored)
+                HULL_TRY(hull_buf_printf(b, "; %" PRIu64 " in the baseline", s->baseline_ignored));
+        if (s->allowed)
+                HULL_TRY(hull_buf_printf(b, "; %" PRIu64 " allowed by the configuration",
+                                         s->allowed));
+        return hull_buf_putc(b, '\n');
 }
 
 static int write_table(struct hull_buf *b, const struct hull_findings *f,
@@ -155,6 +197,8 @@ static int write_table(struct hull_buf *b, const struct hull_findings *f,
         }
         if (m->image)
                 HULL_TRY(image_notes(b, m->image));
+        if (m->secrets)
+                HULL_TRY(secrets_summary(b, m->secrets));
         if (f->n == 0) {
                 if (!m->quiet)
                         HULL_TRY(hull_buf_printf(b, "no findings in %zu %s%s\n", m->nfiles, what,

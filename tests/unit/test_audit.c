@@ -377,7 +377,7 @@ TEST(redact) {
         hull_free(r);
         T_OK(hull_audit_redact_history(&c,
                                        "/bin/sh -c curl -H 'token "
-                                       "ghp_R7xk2QmPz9LwT4vB8nYc1JdF6hGs3KaE0uWq' -o x https://h/",
+                                       "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' -o x https://h/",
                                        &r));
         T_STREQ(r, "/bin/sh -c curl -H 'token gh***' -o x https://h/");
         hull_free(r);

@@ -47,7 +47,7 @@ struct site {
  * (https://ghp_...@github.com). */
 static bool hs3005_covers(const struct hull_secretish_hit *h, const char *text, size_t n,
                           size_t off) {
-        if (strcmp(h->id, "url-password") == 0)
+        if (strncmp(h->id, "url-password", 12) == 0)
                 return true;
         return off >= 3 && memcmp(text + off - 3, "://", 3) == 0 && off + h->len < n &&
                text[off + h->len] == '@';

@@ -1,0 +1,58 @@
+/* checksum.h - the `validate` functions of the built-in secret rules
+ * (rule.h): the structure a regex cannot check, so that a value of the right
+ * shape but the wrong content (a made-up token, a JWT-looking string that
+ * decodes to garbage) is not reported.
+ *
+ * Every function takes the rule's secret bytes s[0..n) (not NUL-terminated,
+ * any bytes), allocates nothing and is thread-safe. */
+#ifndef HULL_SECRETS_CHECKSUM_H
+#define HULL_SECRETS_CHECKSUM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* CRC-32 (IEEE 802.3, reflected, as zlib's crc32()) of buf[0..n), continuing
+ * from crc (0 to start). */
+uint32_t hull_crc32(uint32_t crc, const void *buf, size_t n);
+
+/* GitHub's and npm's token format: PREFIX_ + 30 base62 characters + the
+ * CRC-32 of those 30 characters in 6 base62 digits (0-9A-Za-z, most
+ * significant first, zero-padded).  Tokens whose part after the last '_' of
+ * the prefix is not 36 characters long (GitHub refresh tokens) carry no
+ * checksum we know of: true. */
+bool hull_secret_base62_crc32_ok(const char *s, size_t n);
+
+/* A JWT (header.payload.signature, base64url): header and payload decode to
+ * JSON objects, and the header names an "alg". */
+bool hull_secret_jwt_ok(const char *s, size_t n);
+
+/* A base64 "user:password" (Docker's config.json "auth", HTTP Basic): it
+ * decodes to printable bytes with a ':' that has something on both sides. */
+bool hull_secret_basic_auth_ok(const char *s, size_t n);
+
+/* A value taken from under a secret-ish name (generic rules) that looks like
+ * a credential rather than a name, a path or a URL: at least two kinds of
+ * character among lower case, upper case, digits and symbols ('-', '_' and
+ * '.' do not count: "db-credentials", "MY_TOKEN" are names), not a path
+ * ("/run/secrets/db", "./key.pem"), no "://", and not the base64 of printable
+ * text (the engine decodes such values and scans the text itself). */
+bool hull_secret_generic_ok(const char *s, size_t n);
+
+/* A password or token taken from a file format or URL rather than from a
+ * provider's token format: not a placeholder, not a variable reference
+ * (rule.h filters) and not an anonymous login ("anonymous", "guest").  For
+ * rules that are not HULL_SECRET_GENERIC (so that the engine prefers them to
+ * the generic assignment rule) but still read free-form values. */
+bool hull_secret_password_ok(const char *s, size_t n);
+
+/* hull_secret_password_ok() and hull_secret_generic_ok(): a free-form value
+ * under a secret-ish name (.env files, shell histories). */
+bool hull_secret_assigned_ok(const char *s, size_t n);
+
+/* Decode base64 (standard or URL alphabet, padding optional) s[0..n) into
+ * out[0..outsz); the decoded length, or -1 when s is not base64 or does not
+ * fit. */
+long hull_secret_base64_decode(const char *s, size_t n, unsigned char *out, size_t outsz);
+
+#endif
