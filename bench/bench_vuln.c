@@ -1,7 +1,8 @@
 /* bench_vuln.c - matching packages against the OSV database (src/vuln/match.c),
  * timed after the database is open: hull_vuln_match() (lookups and range
- * evaluation) and hull_vuln_match_details() (reading the matched records
- * for aliases, summary and severity), best of --runs.
+ * evaluation) and hull_vuln_match_details() (the matched records' aliases,
+ * summary and severity, from records.info), best of --runs; each run starts
+ * with empty caches (they live for one call).
  *
  *   bench_vuln [--runs N] DB PACKAGES.json
  *

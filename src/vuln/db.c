@@ -39,8 +39,11 @@
 #include "vuln/osv.h"
 
 #define ZSTD_LEVEL 3
+#define DB_PAGE_SIZE "16384"
 #define RAW_PLAIN 0
 #define RAW_ZSTD 1
+#define ROW_HAS_RELEASE 1u /* package_rows, see rebuild_package_rows() */
+#define ROW_HAS_URGENCY 2u
 
 static const char *qs(char *buf, size_t size, const char *s) {
         return hull_str_quote(buf, size, s, '\'');
@@ -77,24 +80,98 @@ void hull_vuln_ecosystem_split(const char *ecosystem, size_t *ret_base_len,
         *ret_release = colon ? colon + 1 : NULL;
 }
 
-/* ---- compact ranges ---- */
+/* ---- compact items ----
+ *
+ * The ranges of an affected row (db.h), the matching details of a record
+ * and the package rows are sequences of the same items: a tag byte, a
+ * length (LEB128), that many bytes, a NUL. */
 
-static int put_item(struct hull_buf *b, enum hull_vuln_tag tag, const char *s) {
-        size_t n = s ? strlen(s) : 0;
-        unsigned char hdr[11];
+static int put_leb(struct hull_buf *b, uint64_t n) {
+        unsigned char hdr[10];
         size_t h = 0;
 
-        hdr[h++] = (unsigned char)tag;
         do {
                 unsigned char byte = n & 0x7f;
                 n >>= 7;
                 hdr[h++] = byte | (n ? 0x80 : 0);
         } while (n);
-        HULL_TRY(hull_buf_put(b, hdr, h));
-        if (s)
-                HULL_TRY(hull_buf_put(b, s, strlen(s)));
+        return hull_buf_put(b, hdr, h);
+}
+
+static int put_bytes(struct hull_buf *b, unsigned char tag, const void *p, size_t n) {
+        HULL_TRY(hull_buf_putc(b, (char)tag));
+        HULL_TRY(put_leb(b, n));
+        if (n)
+                HULL_TRY(hull_buf_put(b, p, n));
         return hull_buf_putc(b, '\0');
 }
+
+static int put_item(struct hull_buf *b, unsigned char tag, const char *s) {
+        return put_bytes(b, tag, s, s ? strlen(s) : 0);
+}
+
+static bool get_leb(const unsigned char **p, const unsigned char *end, uint64_t *ret) {
+        uint64_t n = 0;
+
+        for (unsigned shift = 0;; shift += 7) {
+                if (*p == end || shift > 63)
+                        return false;
+                n |= (uint64_t)(**p & 0x7f) << shift;
+                if (!(*(*p)++ & 0x80))
+                        break;
+        }
+        *ret = n;
+        return true;
+}
+
+/* One item at *p: 1 (and *p moves past it), 0 at the end, -1 when damaged. */
+static int get_item(const unsigned char **p, const unsigned char *end, unsigned char *ret_tag,
+                    const char **ret_value, size_t *ret_len) {
+        const unsigned char *q = *p;
+        uint64_t n;
+
+        if (q == end)
+                return 0;
+        *ret_tag = *q++;
+        if (!get_leb(&q, end, &n) || (uint64_t)(end - q) < n + 1 || q[n] != '\0')
+                return -1;
+        *ret_value = (const char *)q;
+        *ret_len = (size_t)n;
+        *p = q + n + 1;
+        return 1;
+}
+
+/* ---- matching details ----
+ *
+ * What a match reports of its record, stored at import in records.info so
+ * that matching parses no JSON: items (above) tagged
+ *   A alias, R related[] then upstream[] id, W the url to show,
+ *   s the summary when the record has none (the first line of details),
+ *   2 3 4 U O a severity (CVSS_V2, CVSS_V3, CVSS_V4, Ubuntu, another type),
+ *     the record's own first, then
+ *   E N the ecosystem and name of an affected[] entry that has severity[],
+ *     its severities after them. */
+#define INFO_ALIAS 'A'
+#define INFO_RELATED 'R'
+#define INFO_URL 'W'
+#define INFO_SUMMARY 's'
+#define INFO_ECOSYSTEM 'E'
+#define INFO_NAME 'N'
+
+static const unsigned char sev_tag[_HULL_OSV_SEVERITY_MAX] = {
+        [HULL_OSV_SEVERITY_CVSS_V2] = '2', [HULL_OSV_SEVERITY_CVSS_V3] = '3',
+        [HULL_OSV_SEVERITY_CVSS_V4] = '4', [HULL_OSV_SEVERITY_UBUNTU] = 'U',
+        [HULL_OSV_SEVERITY_OTHER] = 'O',
+};
+
+static int sev_type(unsigned char tag) {
+        for (int t = 0; t < _HULL_OSV_SEVERITY_MAX; t++)
+                if (sev_tag[t] == tag)
+                        return t;
+        return -1;
+}
+
+/* ---- compact ranges ---- */
 
 static int encode_ranges(struct hull_buf *b, const struct hull_osv_affected *a) {
         static const enum hull_vuln_tag range_tag[] = {
@@ -227,8 +304,8 @@ static const char schema_sql[] =
         "  updated INTEGER NOT NULL, unchanged INTEGER NOT NULL, withdrawn INTEGER NOT NULL,\n"
         "  skipped INTEGER NOT NULL, ignored INTEGER NOT NULL);\n"
         "CREATE TABLE records(rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,\n"
-        "  modified TEXT NOT NULL, published TEXT, withdrawn TEXT, summary TEXT, details TEXT,\n"
-        "  severity_label TEXT);\n"
+        "  modified TEXT NOT NULL, info BLOB NOT NULL, published TEXT, withdrawn TEXT,\n"
+        "  summary TEXT, severity_label TEXT, details TEXT);\n"
         "CREATE TABLE raw(rid INTEGER PRIMARY KEY, format INTEGER NOT NULL, data BLOB NOT NULL);\n"
         "CREATE TABLE aliases(rid INTEGER NOT NULL, idx INTEGER NOT NULL, alias TEXT NOT NULL,\n"
         "  PRIMARY KEY(rid, idx)) WITHOUT ROWID;\n"
@@ -243,7 +320,10 @@ static const char schema_sql[] =
         "  idx INTEGER NOT NULL, rid INTEGER NOT NULL, eco_release TEXT, rel_key TEXT,\n"
         "  withdrawn INTEGER NOT NULL, modified TEXT NOT NULL, purl TEXT, urgency TEXT,\n"
         "  ranges BLOB NOT NULL, PRIMARY KEY(ecosystem, name, id, idx)) WITHOUT ROWID;\n"
-        "CREATE INDEX affected_rid ON affected(rid);\n";
+        "CREATE INDEX affected_rid ON affected(rid);\n"
+        "CREATE TABLE package_rows(ecosystem TEXT NOT NULL, name TEXT NOT NULL,\n"
+        "  has_release INTEGER NOT NULL, release TEXT NOT NULL, data BLOB NOT NULL,\n"
+        "  PRIMARY KEY(ecosystem, name, has_release, release)) WITHOUT ROWID;\n";
 
 /* What the file at path holds, checked against our schema: DB_OLD is ours
  * with an older schema, rebuilt by the next import. */
@@ -333,9 +413,18 @@ struct hull_vuln_db {
         sqlite3 *db;
         char *path;
         sqlite3_stmt *lookup[2]; /* any release; one release */
+        sqlite3_stmt *rows[3];   /* package rows: no release, the release, its other spelling */
         sqlite3_stmt *record;    /* hull_vuln_db_record_json() */
+        sqlite3_stmt *info[2];   /* hull_vuln_db_record_info(): by id, by rid */
         ZSTD_DCtx *zd;
 };
+
+/* Readers map the file (no read() per page) and hold one read transaction
+ * from open to close: SQLite otherwise takes and drops its file lock and
+ * checks the header around every statement, thousands of times per scan.
+ * Writers never change the file in place (they rename a new one over it),
+ * so the lock delays no one and the mapping is never truncated. */
+static const char reader_setup_sql[] = "PRAGMA mmap_size = 1073741824; BEGIN";
 
 int hull_vuln_db_open(const char *path, struct hull_vuln_db **ret, struct hull_diag *d) {
         struct hull_vuln_db *h;
@@ -360,6 +449,8 @@ int hull_vuln_db_open(const char *path, struct hull_vuln_db **ret, struct hull_d
                                   "import' to rebuild it",
                                   qs(b, sizeof(b), path), (long long)ver,
                                   HULL_VULN_DB_SCHEMA_VERSION);
+        if (r == HULL_OK)
+                r = exec(h->db, reader_setup_sql, path, d);
         if (r) {
                 hull_vuln_db_close(h);
                 return r;
@@ -373,7 +464,11 @@ struct hull_vuln_db *hull_vuln_db_close(struct hull_vuln_db *h) {
                 return NULL;
         sqlite3_finalize(h->lookup[0]);
         sqlite3_finalize(h->lookup[1]);
+        for (size_t i = 0; i < ELEMENTSOF(h->rows); i++)
+                sqlite3_finalize(h->rows[i]);
         sqlite3_finalize(h->record);
+        sqlite3_finalize(h->info[0]);
+        sqlite3_finalize(h->info[1]);
         ZSTD_freeDCtx(h->zd);
         sqlite3_close(h->db);
         hull_free(h->path);
@@ -561,10 +656,10 @@ int hull_vuln_db_record_json(struct hull_vuln_db *h, const char *id, struct hull
 /* Both lookups walk the primary key of affected, (ecosystem, name, id,
  * idx): one range scan already in (id, idx) order, no join, no sort. */
 static const char *const lookup_sql[2] = {
-        "SELECT id, modified, ecosystem, eco_release, name, purl, urgency, ranges"
+        "SELECT id, modified, ecosystem, eco_release, name, purl, urgency, ranges, rid"
         " FROM affected WHERE ecosystem = ?1 AND name = ?2 AND withdrawn = 0"
         " ORDER BY id, idx",
-        "SELECT id, modified, ecosystem, eco_release, name, purl, urgency, ranges"
+        "SELECT id, modified, ecosystem, eco_release, name, purl, urgency, ranges, rid"
         " FROM affected WHERE ecosystem = ?1 AND name = ?2 AND withdrawn = 0"
         " AND (eco_release IS NULL OR eco_release = ?3 OR rel_key = ?3)"
         " ORDER BY id, idx",
@@ -600,6 +695,7 @@ static int lookup(struct hull_vuln_db *h, int which, const char *ecosystem, cons
                         .urgency = col_text(s, 6),
                         .ranges = sqlite3_column_blob(s, 7),
                         .ranges_len = (size_t)sqlite3_column_bytes(s, 7),
+                        .rid = sqlite3_column_int64(s, 8),
                 };
                 r = fn(ud, &row);
                 if (r)
@@ -620,6 +716,274 @@ int hull_vuln_db_lookup_release(struct hull_vuln_db *h, const char *ecosystem, c
                                 const char *name, hull_vuln_db_affected_fn *fn, void *ud,
                                 struct hull_diag *d) {
         return lookup(h, 1, ecosystem, release, name, fn, ud, d);
+}
+
+/* ---- lookups for matching: package_rows ---- */
+
+struct row_cursor {
+        const unsigned char *p, *end;
+        uint64_t idx;
+        struct hull_vuln_db_affected row;
+        bool have;
+};
+
+/* One item of tag want at *p. */
+static bool get_tagged(const unsigned char **p, const unsigned char *end, unsigned char want,
+                       const char **ret, size_t *ret_len) {
+        unsigned char tag;
+
+        return get_item(p, end, &tag, ret, ret_len) == 1 && tag == want;
+}
+
+/* The next row into c->row: true, or false at the end (*damaged says
+ * whether the bytes ended early or hold something else). */
+static bool cursor_next(struct row_cursor *c, bool *damaged) {
+        const char *v;
+        uint64_t rid;
+        size_t n;
+
+        c->have = false;
+        if (!c->p || c->p == c->end)
+                return false;
+        *damaged = true;
+        if (!get_leb(&c->p, c->end, &c->idx) || !get_leb(&c->p, c->end, &rid) || rid > INT64_MAX ||
+            !get_tagged(&c->p, c->end, 'I', &c->row.id, &n) ||
+            !get_tagged(&c->p, c->end, 'F', &v, &n) || n != 1)
+                return false;
+        unsigned char flags = (unsigned char)v[0];
+        c->row.release = c->row.urgency = NULL;
+        if ((flags & ROW_HAS_RELEASE) && !get_tagged(&c->p, c->end, 'r', &c->row.release, &n))
+                return false;
+        if ((flags & ROW_HAS_URGENCY) && !get_tagged(&c->p, c->end, 'u', &c->row.urgency, &n))
+                return false;
+        if (!get_tagged(&c->p, c->end, 'X', &v, &c->row.ranges_len))
+                return false;
+        c->row.ranges = v;
+        c->row.rid = (int64_t)rid;
+        *damaged = false;
+        c->have = true;
+        return true;
+}
+
+/* (id, idx) order, as SQLite orders the primary key (ids hold no NUL). */
+static int row_cmp(const struct row_cursor *a, const struct row_cursor *b) {
+        int c = strcmp(a->row.id, b->row.id);
+
+        if (c)
+                return c;
+        return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+static const char rows_sql[] = "SELECT data FROM package_rows WHERE ecosystem = ?1 AND name = ?2"
+                               " AND has_release = ?3 AND release = ?4";
+
+int hull_vuln_db_lookup_match(struct hull_vuln_db *h, const char *ecosystem, const char *release,
+                              const char *name, hull_vuln_db_affected_fn *fn, void *ud,
+                              struct hull_diag *d) {
+        const struct hull_vuln_ecosystem *e =
+                hull_vuln_ecosystem_find(ecosystem, strlen(ecosystem));
+        struct row_cursor cur[ELEMENTSOF(h->rows)] = {0};
+        const char *keys[ELEMENTSOF(h->rows)];
+        char sbuf[256], other[256], b[600];
+        size_t n = strlen(name), nk = 0;
+        _cleanup_free_ char *heap = n < sizeof(sbuf) ? NULL : hull_malloc(n + 1);
+        char *norm = heap ? heap : sbuf;
+        bool damaged = false;
+        int rc = SQLITE_OK, r = HULL_OK;
+
+        if (n >= sizeof(sbuf) && !heap)
+                return hull_diag_set(d, HULL_ENOMEM, h->path, 0, 0, "out of memory");
+        hull_vuln_name_normalize(ecosystem, name, n, norm);
+        /* no release; the release; the release its own spelling of the
+         * release maps to, when another: where rows with eco_release equal
+         * to it are kept (rel_key is the canonical form of eco_release) */
+        keys[nk++] = "";
+        if (release) {
+                keys[nk++] = release;
+                hull_vuln_release_canonical(e, release, other, sizeof(other));
+                if (strcmp(other, release) != 0)
+                        keys[nk++] = other;
+        }
+        for (size_t k = 0; k < nk; k++) {
+                HULL_TRY(h_prepare(h, &h->rows[k], rows_sql, d, "cannot look up a package"));
+                sqlite3_stmt *s = h->rows[k];
+                if ((rc = sqlite3_bind_text(s, 1, ecosystem, -1, SQLITE_STATIC)) != SQLITE_OK ||
+                    (rc = sqlite3_bind_text(s, 2, norm, -1, SQLITE_STATIC)) != SQLITE_OK ||
+                    (rc = sqlite3_bind_int(s, 3, k > 0)) != SQLITE_OK ||
+                    (rc = sqlite3_bind_text(s, 4, keys[k], -1, SQLITE_STATIC)) != SQLITE_OK)
+                        break;
+                rc = sqlite3_step(s);
+                if (rc == SQLITE_ROW) {
+                        cur[k].p = sqlite3_column_blob(s, 0);
+                        cur[k].end = cur[k].p + sqlite3_column_bytes(s, 0);
+                        rc = SQLITE_OK;
+                } else if (rc == SQLITE_DONE) {
+                        rc = SQLITE_OK;
+                } else {
+                        break;
+                }
+                if (!cursor_next(&cur[k], &damaged) && damaged)
+                        break;
+        }
+        /* merge the releases' rows, each in (id, idx) order */
+        while (rc == SQLITE_OK && !damaged) {
+                struct row_cursor *m = NULL;
+                for (size_t k = 0; k < nk; k++)
+                        if (cur[k].have && (!m || row_cmp(&cur[k], m) < 0))
+                                m = &cur[k];
+                if (!m)
+                        break;
+                m->row.ecosystem = ecosystem;
+                m->row.name = norm;
+                r = fn(ud, &m->row);
+                if (r)
+                        break;
+                cursor_next(m, &damaged);
+        }
+        for (size_t k = 0; k < nk; k++)
+                if (h->rows[k])
+                        h_done(h->rows[k]);
+        if (r)
+                return r;
+        if (rc != SQLITE_OK)
+                return h_fail(h, rc, d, "cannot look up a package");
+        if (damaged)
+                return hull_diag_set(d, HULL_ECORRUPT, h->path, 0, 0,
+                                     "database %s is damaged (the rows of package %s in %s): "
+                                     "remove it and import again",
+                                     qs(b, sizeof(b), h->path), norm, ecosystem);
+        return HULL_OK;
+}
+
+/* ---- matching details: records.info ---- */
+
+static const char *const info_sql[2] = {
+        "SELECT modified, summary, severity_label, info, id FROM records WHERE id = ?1",
+        "SELECT modified, summary, severity_label, info, id FROM records WHERE rid = ?1",
+};
+
+/* Decode the info blob into ret (two passes: count, then fill). */
+static int decode_info(const unsigned char *blob, size_t len, struct hull_arena *a,
+                       struct hull_vuln_db_record_info *ret) {
+        const unsigned char *end = blob + len;
+        size_t na = 0, nr = 0, ns = 0, ne = 0;
+        unsigned char tag;
+        const char *v;
+        size_t n;
+        int g;
+
+        for (const unsigned char *p = blob; (g = get_item(&p, end, &tag, &v, &n)) == 1;) {
+                na += tag == INFO_ALIAS;
+                nr += tag == INFO_RELATED;
+                ns += sev_type(tag) >= 0;
+                ne += tag == INFO_ECOSYSTEM;
+        }
+        if (g < 0)
+                return HULL_ECORRUPT;
+        ret->aliases = hull_arena_alloc(a, (na + 1) * sizeof(*ret->aliases));
+        ret->related = hull_arena_alloc(a, (nr + 1) * sizeof(*ret->related));
+        struct hull_osv_severity *sv = hull_arena_alloc(a, (ns + 1) * sizeof(*sv));
+        ret->affected = hull_arena_alloc(a, (ne + 1) * sizeof(*ret->affected));
+        if (!ret->aliases || !ret->related || !sv || !ret->affected)
+                return HULL_ENOMEM;
+        ret->severity = sv;
+        struct hull_vuln_db_severities *cur = NULL;
+        for (const unsigned char *p = blob; get_item(&p, end, &tag, &v, &n) == 1;) {
+                int t = sev_type(tag);
+                if (tag == INFO_ALIAS)
+                        ret->aliases[ret->n_aliases++] = v;
+                else if (tag == INFO_RELATED)
+                        ret->related[ret->n_related++] = v;
+                else if (tag == INFO_URL)
+                        ret->url = v;
+                else if (tag == INFO_SUMMARY)
+                        ret->summary = v;
+                else if (tag == INFO_ECOSYSTEM) {
+                        cur = &ret->affected[ret->n_affected++];
+                        *cur = (struct hull_vuln_db_severities){.ecosystem = v, .severity = sv};
+                } else if (tag == INFO_NAME && cur && !cur->name)
+                        cur->name = v;
+                else if (t >= 0) {
+                        *sv = (struct hull_osv_severity){
+                                .type = (enum hull_osv_severity_type)t,
+                                .type_name = hull_osv_severity_type_to_string(t),
+                                .score = v,
+                        };
+                        sv++;
+                        if (cur)
+                                cur->n_severity++;
+                        else
+                                ret->n_severity++;
+                } else
+                        return HULL_ECORRUPT;
+        }
+        for (size_t i = 0; i < ret->n_affected; i++)
+                if (!ret->affected[i].name)
+                        return HULL_ECORRUPT;
+        ret->aliases[ret->n_aliases] = NULL;
+        ret->related[ret->n_related] = NULL;
+        return HULL_OK;
+}
+
+int hull_vuln_db_record_info(struct hull_vuln_db *h, const char *id, int64_t rid,
+                             struct hull_arena *a, struct hull_vuln_db_record_info *ret,
+                             struct hull_diag *d) {
+        struct hull_vuln_db_record_info out = {0};
+        int which = rid > 0;
+        sqlite3_stmt *s;
+        bool oom = false;
+        char b[300];
+        int rc, r;
+
+        HULL_TRY(h_prepare(h, &h->info[which], info_sql[which], d, "cannot read a record"));
+        s = h->info[which];
+        rc = which ? sqlite3_bind_int64(s, 1, rid) : sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+        if (rc == SQLITE_OK)
+                rc = sqlite3_step(s);
+        if (rc != SQLITE_ROW) {
+                h_done(s);
+                if (rc == SQLITE_DONE && !which)
+                        return hull_diag_set(d, HULL_ENOTFOUND, h->path, 0, 0, "no record %s",
+                                             qs(b, sizeof(b), id));
+                if (rc == SQLITE_DONE)
+                        return hull_diag_set(d, HULL_ECORRUPT, h->path, 0, 0,
+                                             "record %s is damaged in the database (no row %lld)",
+                                             qs(b, sizeof(b), id), (long long)rid);
+                return h_fail(h, rc, d, "cannot read a record");
+        }
+        if (which && (!col_text(s, 4) || strcmp(col_text(s, 4), id) != 0)) {
+                h_done(s);
+                return hull_diag_set(d, HULL_ECORRUPT, h->path, 0, 0,
+                                     "record %s is damaged in the database (row %lld is another)",
+                                     qs(b, sizeof(b), id), (long long)rid);
+        }
+        /* the blob goes first: its strings are copied, then pointed into */
+        size_t len = (size_t)sqlite3_column_bytes(s, 3);
+        const void *blob = sqlite3_column_blob(s, 3);
+        unsigned char *copy = hull_arena_alloc(a, len + 1);
+        if (copy && len)
+                memcpy(copy, blob, len);
+        out.modified = arena_col(a, s, 0, &oom);
+        out.summary = arena_col(a, s, 1, &oom);
+        out.severity_label = arena_col(a, s, 2, &oom);
+        h_done(s);
+        if (!copy || oom)
+                return hull_diag_set(d, HULL_ENOMEM, h->path, 0, 0, "out of memory");
+        /* the summary, else the first line of details stored for it */
+        if (out.summary && !*out.summary)
+                out.summary = NULL;
+        const char *own = out.summary;
+        out.summary = NULL;
+        r = decode_info(copy, len, a, &out);
+        if (r == HULL_ENOMEM)
+                return hull_diag_set(d, HULL_ENOMEM, h->path, 0, 0, "out of memory");
+        if (r != HULL_OK || !out.modified)
+                return hull_diag_set(d, HULL_ECORRUPT, h->path, 0, 0,
+                                     "record %s is damaged in the database", qs(b, sizeof(b), id));
+        if (own)
+                out.summary = own;
+        *ret = out;
+        return HULL_OK;
 }
 
 /* ---- default path ---- */
@@ -652,6 +1016,7 @@ int hull_vuln_db_default_path(char **ret, struct hull_diag *d) {
 
 enum {
         S_FIND,
+        S_TOUCH_RID,
         S_DEL_RECORD,
         S_DEL_RAW,
         S_DEL_ALIASES,
@@ -666,12 +1031,18 @@ enum {
         S_INS_REF,
         S_INS_SEVERITY,
         S_INS_AFFECTED,
+        S_TOUCH,
         S_SET_META,
+        S_ROWS_OF,
+        S_DEL_ROWS,
+        S_INS_ROWS,
         _S_MAX,
 };
 
 static const char *const stmt_sql[_S_MAX] = {
         [S_FIND] = "SELECT rid, modified FROM records WHERE id = ?1",
+        [S_TOUCH_RID] = "INSERT OR IGNORE INTO temp.touched(ecosystem, name)"
+                        " SELECT ecosystem, name FROM affected WHERE rid = ?1",
         [S_DEL_RECORD] = "DELETE FROM records WHERE rid = ?1",
         [S_DEL_RAW] = "DELETE FROM raw WHERE rid = ?1",
         [S_DEL_ALIASES] = "DELETE FROM aliases WHERE rid = ?1",
@@ -680,7 +1051,7 @@ static const char *const stmt_sql[_S_MAX] = {
         [S_DEL_SEVERITIES] = "DELETE FROM severities WHERE rid = ?1",
         [S_DEL_AFFECTED] = "DELETE FROM affected WHERE rid = ?1",
         [S_INS_RECORD] = "INSERT INTO records(id, modified, published, withdrawn, summary,"
-                         " details, severity_label) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                         " details, severity_label, info) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         [S_INS_RAW] = "INSERT INTO raw(rid, format, data) VALUES(?1, ?2, ?3)",
         [S_INS_ALIAS] = "INSERT INTO aliases(rid, idx, alias) VALUES(?1, ?2, ?3)",
         [S_INS_RELATED] = "INSERT INTO related(rid, idx, kind, id) VALUES(?1, ?2, ?3, ?4)",
@@ -690,7 +1061,13 @@ static const char *const stmt_sql[_S_MAX] = {
         [S_INS_AFFECTED] = "INSERT INTO affected(rid, idx, ecosystem, eco_release, name, purl,"
                            " urgency, ranges, id, modified, withdrawn, rel_key)"
                            " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        [S_TOUCH] = "INSERT OR IGNORE INTO temp.touched(ecosystem, name) VALUES(?1, ?2)",
         [S_SET_META] = "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)",
+        [S_ROWS_OF] = "SELECT idx, id, eco_release, rel_key, urgency, ranges, rid FROM affected"
+                      " WHERE ecosystem = ?1 AND name = ?2 AND withdrawn = 0 ORDER BY id, idx",
+        [S_DEL_ROWS] = "DELETE FROM package_rows WHERE ecosystem = ?1 AND name = ?2",
+        [S_INS_ROWS] = "INSERT INTO package_rows(ecosystem, name, has_release, release, data)"
+                       " VALUES(?1, ?2, ?3, ?4, ?5)",
 };
 
 struct hull_vuln_db_writer {
@@ -708,6 +1085,7 @@ struct hull_vuln_db_writer {
         char *data;              /* one record's bytes */
         size_t data_cap;
         struct hull_buf ranges; /* one affected entry's compact ranges */
+        struct hull_buf info;   /* one record's matching details */
         struct hull_buf name;   /* normalised names, zip entry names */
         void *z;                /* zstd output */
         size_t z_cap;
@@ -842,6 +1220,7 @@ int hull_vuln_db_writer_begin(const char *path, int64_t now, struct hull_vuln_db
          * JSON value at most, plus copies of the text) */
         hull_arena_init(&w->arena, 8 * (size_t)HULL_MAX_OSV_RECORD_BYTES);
         hull_buf_init(&w->ranges, 2 * (size_t)HULL_MAX_OSV_RECORD_BYTES);
+        hull_buf_init(&w->info, 2 * (size_t)HULL_MAX_OSV_RECORD_BYTES);
         hull_buf_init(&w->name, 2 * HULL_MAX_PATH_BYTES + 64);
         w->path = hull_strdup(path);
         w->tmp = hull_malloc(strlen(path) + 32);
@@ -910,12 +1289,22 @@ int hull_vuln_db_writer_begin(const char *path, int64_t now, struct hull_vuln_db
         /* an older schema is not migrated: the import starts a new
          * database (db update then downloads everything again) */
         if (state != DB_OURS) {
+                /* larger pages: a record's zstd frame (most under 2 KiB)
+                 * and a package's rows share pages better, about a tenth
+                 * smaller a file than with 4 KiB pages */
+                HULL_TRY(exec(w->db, "PRAGMA page_size = " DB_PAGE_SIZE, path, d));
                 HULL_TRY(exec(w->db, schema_sql, path, d));
                 snprintf(setup, sizeof(setup),
                          "PRAGMA application_id = %d; PRAGMA user_version = %d;",
                          HULL_VULN_DB_APPLICATION_ID, HULL_VULN_DB_SCHEMA_VERSION);
                 HULL_TRY(exec(w->db, setup, path, d));
         }
+        /* the packages whose rows changed: their package_rows are rebuilt
+         * at commit */
+        HULL_TRY(exec(w->db,
+                      "CREATE TEMP TABLE touched(ecosystem TEXT NOT NULL, name TEXT NOT NULL,"
+                      " PRIMARY KEY(ecosystem, name)) WITHOUT ROWID",
+                      path, d));
         HULL_TRY(exec(w->db, "BEGIN", path, d));
         for (int i = 0; i < _S_MAX; i++) {
                 rc = sqlite3_prepare_v3(w->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
@@ -1020,6 +1409,7 @@ struct hull_vuln_db_writer *hull_vuln_db_writer_free(struct hull_vuln_db_writer 
                 close(w->lock_fd);
         hull_arena_release(&w->arena);
         hull_buf_release(&w->ranges);
+        hull_buf_release(&w->info);
         hull_buf_release(&w->name);
         ZSTD_freeCCtx(w->zc);
         hull_free(w->z);
@@ -1053,7 +1443,7 @@ static int bind_text(sqlite3_stmt *s, int i, const char *t) {
         } while (0)
 
 static int delete_record(struct hull_vuln_db_writer *w, int64_t rid, struct hull_diag *d) {
-        for (int i = S_DEL_RECORD; i <= S_DEL_AFFECTED; i++) {
+        for (int i = S_TOUCH_RID; i <= S_DEL_AFFECTED; i++) {
                 BIND(w, d, sqlite3_bind_int64(w->stmt[i], 1, rid));
                 HULL_TRY(run(w, w->stmt[i], d));
         }
@@ -1120,6 +1510,10 @@ static int insert_affected(struct hull_vuln_db_writer *w, int64_t rid,
         BIND(w, d, sqlite3_bind_text(s, 10, modified, -1, SQLITE_STATIC));
         BIND(w, d, sqlite3_bind_int(s, 11, rec->has_withdrawn));
         BIND(w, d, bind_text(s, 12, rel_key));
+        HULL_TRY(run(w, s, d));
+        s = w->stmt[S_TOUCH];
+        BIND(w, d, bind_text(s, 1, ecobuf));
+        BIND(w, d, bind_text(s, 2, norm));
         return run(w, s, d);
 }
 
@@ -1137,6 +1531,69 @@ static int compress_raw(struct hull_vuln_db_writer *w, const char *raw, size_t n
         }
         got = ZSTD_compressCCtx(w->zc, w->z, w->z_cap, raw, n, ZSTD_LEVEL);
         *ret_n = ZSTD_isError(got) || got >= n ? 0 : got;
+        return HULL_OK;
+}
+
+/* An ADVISORY reference, else WEB, else the first; NULL. */
+static const char *pick_url(const struct hull_osv_record *r) {
+        for (size_t i = 0; i < r->n_references; i++)
+                if (r->references[i].type == HULL_OSV_REFERENCE_ADVISORY)
+                        return r->references[i].url;
+        for (size_t i = 0; i < r->n_references; i++)
+                if (r->references[i].type == HULL_OSV_REFERENCE_WEB)
+                        return r->references[i].url;
+        return r->n_references ? r->references[0].url : NULL;
+}
+
+/* The first line of details, white space before it skipped, cut at 200
+ * bytes (at a character boundary, and saying so with "..."); nothing when
+ * it is empty. */
+static int put_first_line(struct hull_buf *b, const char *s) {
+        size_t n;
+
+        if (!s)
+                return HULL_OK;
+        while (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t')
+                s++;
+        n = strcspn(s, "\r\n");
+        if (n <= 200)
+                return n ? put_bytes(b, INFO_SUMMARY, s, n) : HULL_OK;
+        n = 200;
+        while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+                n--;
+        HULL_TRY(hull_buf_putc(b, INFO_SUMMARY));
+        HULL_TRY(put_leb(b, n + 3));
+        HULL_TRY(hull_buf_put(b, s, n));
+        return hull_buf_put(b, "...", 4); /* with the item's NUL */
+}
+
+static int put_severities(struct hull_buf *b, const struct hull_osv_severity *v, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                HULL_TRY(put_item(b, sev_tag[v[i].type], v[i].score));
+        return HULL_OK;
+}
+
+static int encode_info(struct hull_buf *b, const struct hull_osv_record *r) {
+        hull_buf_reset(b);
+        for (size_t i = 0; i < r->n_aliases; i++)
+                HULL_TRY(put_item(b, INFO_ALIAS, r->aliases[i]));
+        for (size_t i = 0; i < r->n_related; i++)
+                HULL_TRY(put_item(b, INFO_RELATED, r->related[i]));
+        for (size_t i = 0; i < r->n_upstream; i++)
+                HULL_TRY(put_item(b, INFO_RELATED, r->upstream[i]));
+        if (!(r->summary && *r->summary))
+                HULL_TRY(put_first_line(b, r->details));
+        if (pick_url(r))
+                HULL_TRY(put_item(b, INFO_URL, pick_url(r)));
+        HULL_TRY(put_severities(b, r->severity, r->n_severity));
+        for (size_t i = 0; i < r->n_affected; i++) {
+                const struct hull_osv_affected *a = &r->affected[i];
+                if (!a->ecosystem || !a->n_severity)
+                        continue;
+                HULL_TRY(put_item(b, INFO_ECOSYSTEM, a->ecosystem));
+                HULL_TRY(put_item(b, INFO_NAME, a->name));
+                HULL_TRY(put_severities(b, a->severity, a->n_severity));
+        }
         return HULL_OK;
 }
 
@@ -1186,6 +1643,14 @@ static int store(struct hull_vuln_db_writer *w, const struct hull_osv_record *r,
         BIND(w, d, bind_text(s, 5, r->summary));
         BIND(w, d, bind_text(s, 6, r->details));
         BIND(w, d, bind_text(s, 7, r->severity_label));
+        rc = encode_info(&w->info, r);
+        if (rc == HULL_ENOMEM)
+                return nomem(d, name);
+        if (rc != HULL_OK)
+                return hull_diag_set(d, HULL_ELIMIT, name, 0, 0, "%s: record too large", name);
+        BIND(w, d,
+             sqlite3_bind_blob(s, 8, w->info.len ? w->info.data : "", (int)w->info.len,
+                               SQLITE_STATIC));
         HULL_TRY(run(w, s, d));
         rid = sqlite3_last_insert_rowid(w->db);
 
@@ -1700,6 +2165,144 @@ int hull_vuln_db_writer_set_meta(struct hull_vuln_db_writer *w, const char *key,
         return run(w, s, d);
 }
 
+/* ---- package rows ----
+ *
+ * package_rows holds, per (ecosystem, name) and release as rel_key spells
+ * it (has_release 0 and "" for rows that name none), the affected rows a
+ * lookup for matching reads: not withdrawn, in (id, idx) order, each
+ *   idx and rid (LEB128), then items (above): id, flags (bit 0: a release
+ *   item follows, bit 1: an urgency item follows), release, urgency, ranges
+ * so that a package costs one read per release spelling instead of one
+ * step per row.  Rebuilt at commit for the packages an import touched. */
+/* one package's rows in one release: far beyond any real package (the
+ * largest in OSV take a few hundred KiB), below SQLite's blob limit */
+#define PACKAGE_ROWS_MAX_BYTES (256u * 1024 * 1024)
+
+struct bucket {
+        bool has_release;
+        char *release; /* heap */
+        struct hull_buf data;
+};
+
+struct buckets {
+        struct bucket *v;
+        size_t n, cap;
+};
+
+static void buckets_release(struct buckets *b) {
+        for (size_t i = 0; i < b->cap; i++) {
+                hull_free(b->v[i].release);
+                hull_buf_release(&b->v[i].data);
+        }
+        hull_free(b->v);
+}
+
+/* The bucket of (has_release, release), made empty when new. */
+static struct bucket *bucket_of(struct buckets *b, bool has_release, const char *release) {
+        for (size_t i = 0; i < b->n; i++)
+                if (b->v[i].has_release == has_release && strcmp(b->v[i].release, release) == 0)
+                        return &b->v[i];
+        if (b->n == b->cap) {
+                size_t ncap = b->cap ? 2 * b->cap : 8;
+                struct bucket *p = hull_realloc(b->v, ncap * sizeof(*p));
+                if (!p)
+                        return NULL;
+                memset(p + b->cap, 0, (ncap - b->cap) * sizeof(*p));
+                for (size_t i = b->cap; i < ncap; i++)
+                        hull_buf_init(&p[i].data, PACKAGE_ROWS_MAX_BYTES);
+                b->v = p;
+                b->cap = ncap;
+        }
+        struct bucket *k = &b->v[b->n];
+        char *copy = hull_strdup(release);
+        if (!copy)
+                return NULL;
+        hull_free(k->release);
+        k->release = copy;
+        k->has_release = has_release;
+        hull_buf_reset(&k->data);
+        b->n++;
+        return k;
+}
+
+static int put_row(struct hull_buf *b, sqlite3_stmt *s) {
+        const char *release = col_text(s, 2), *urgency = col_text(s, 4);
+        unsigned char flags = (release ? ROW_HAS_RELEASE : 0) | (urgency ? ROW_HAS_URGENCY : 0);
+
+        HULL_TRY(put_leb(b, (uint64_t)sqlite3_column_int64(s, 0)));
+        HULL_TRY(put_leb(b, (uint64_t)sqlite3_column_int64(s, 6)));
+        HULL_TRY(put_bytes(b, 'I', col_text(s, 1), (size_t)sqlite3_column_bytes(s, 1)));
+        HULL_TRY(put_bytes(b, 'F', &flags, 1));
+        if (release)
+                HULL_TRY(put_bytes(b, 'r', release, (size_t)sqlite3_column_bytes(s, 2)));
+        if (urgency)
+                HULL_TRY(put_bytes(b, 'u', urgency, (size_t)sqlite3_column_bytes(s, 4)));
+        return put_bytes(b, 'X', sqlite3_column_blob(s, 5), (size_t)sqlite3_column_bytes(s, 5));
+}
+
+static int rebuild_package(struct hull_vuln_db_writer *w, struct buckets *bk, const char *eco,
+                           const char *name, struct hull_diag *d) {
+        sqlite3_stmt *s = w->stmt[S_DEL_ROWS];
+        char b[600];
+        int rc, r = HULL_OK;
+
+        BIND(w, d, bind_text(s, 1, eco));
+        BIND(w, d, bind_text(s, 2, name));
+        HULL_TRY(run(w, s, d));
+        bk->n = 0;
+        s = w->stmt[S_ROWS_OF];
+        BIND(w, d, bind_text(s, 1, eco));
+        BIND(w, d, bind_text(s, 2, name));
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+                bool has = sqlite3_column_type(s, 2) != SQLITE_NULL;
+                const char *key = has && col_text(s, 3) ? col_text(s, 3) : "";
+                struct bucket *k = bucket_of(bk, has, key);
+                r = k ? put_row(&k->data, s) : HULL_ENOMEM;
+                if (r)
+                        break;
+        }
+        sqlite3_reset(s);
+        if (r == HULL_ENOMEM)
+                return nomem(d, w->path);
+        if (r)
+                return hull_diag_set(d, HULL_ELIMIT, w->path, 0, 0,
+                                     "the rows of package %s in %s take more than %u bytes",
+                                     qs(b, sizeof(b), name), eco, PACKAGE_ROWS_MAX_BYTES);
+        if (rc != SQLITE_DONE)
+                return w_fail(w, rc, d, "cannot read the rows of a package");
+        s = w->stmt[S_INS_ROWS];
+        for (size_t i = 0; i < bk->n; i++) {
+                const struct bucket *k = &bk->v[i];
+                BIND(w, d, bind_text(s, 1, eco));
+                BIND(w, d, bind_text(s, 2, name));
+                BIND(w, d, sqlite3_bind_int(s, 3, k->has_release));
+                BIND(w, d, bind_text(s, 4, k->release));
+                BIND(w, d, sqlite3_bind_blob(s, 5, k->data.data, (int)k->data.len, SQLITE_STATIC));
+                HULL_TRY(run(w, s, d));
+        }
+        return HULL_OK;
+}
+
+static int rebuild_package_rows(struct hull_vuln_db_writer *w, struct hull_diag *d) {
+        _cleanup_(stmt_finalizep) sqlite3_stmt *t = NULL;
+        struct buckets bk = {0};
+        int rc, r = HULL_OK;
+
+        rc = sqlite3_prepare_v2(w->db, "SELECT ecosystem, name FROM temp.touched", -1, &t, NULL);
+        if (rc != SQLITE_OK)
+                return w_fail(w, rc, d, "cannot list the packages imported");
+        while (r == HULL_OK && (rc = sqlite3_step(t)) == SQLITE_ROW)
+                r = rebuild_package(w, &bk, col_text(t, 0), col_text(t, 1), d);
+        buckets_release(&bk);
+        if (r)
+                return r;
+        if (rc != SQLITE_DONE)
+                return w_fail(w, rc, d, "cannot list the packages imported");
+        sqlite3_finalize(t);
+        t = NULL;
+        return exec(w->db, "DELETE FROM temp.touched", w->path, d);
+}
+
 static int log_import(struct hull_vuln_db_writer *w, const char *source, struct hull_diag *d) {
         _cleanup_(stmt_finalizep) sqlite3_stmt *s = NULL;
         const struct hull_vuln_import_stats *t = &w->st;
@@ -1730,6 +2333,7 @@ int hull_vuln_db_writer_commit(struct hull_vuln_db_writer *w, const char *source
 
         if (w->failed)
                 return hull_diag_set(d, HULL_EINVAL, w->path, 0, 0, "import already failed");
+        HULL_TRY(rebuild_package_rows(w, d));
         HULL_TRY(log_import(w, source, d));
         HULL_TRY(exec(w->db, "COMMIT", w->path, d));
         for (int i = 0; i < _S_MAX; i++) {

@@ -8,13 +8,17 @@
  * is refused (HULL_EUNSUPPORTED), never modified; one with an older schema
  * is refused by readers (HULL_EUNSUPPORTED: run `db update` or `db import`)
  * and replaced by a new database by the next import, not migrated.
- * Schema (version 2):
+ * Schema (version 3; 2 had no records.info and no package_rows):
  *
- *   records(rid, id UNIQUE, modified, published, withdrawn, summary, details,
- *           severity_label)     times as canonical RFC 3339 UTC text
+ *   records(rid, id UNIQUE, modified, info, published, withdrawn, summary,
+ *           severity_label, details)
+ *                               times as canonical RFC 3339 UTC text
  *                               (hull_osv_time_format); withdrawn NULL unless
  *                               the record is withdrawn; severity_label is
- *                               database_specific.severity (GitHub)
+ *                               database_specific.severity (GitHub); info
+ *                               what a match reports besides the columns
+ *                               (hull_vuln_db_record_info), so that
+ *                               matching parses no JSON
  *   raw(rid, format, data)      the record as read: format 0 plain JSON,
  *                               1 zstd frame of it
  *   aliases(rid, idx, alias)    + index on alias
@@ -36,6 +40,14 @@
  *                               record's, so a lookup is one key range scan;
  *                               urgency is ecosystem_specific.urgency
  *                               (Debian); ranges is the compact form below
+ *   package_rows(ecosystem, name, has_release, release, data)
+ *                               the affected rows that are not withdrawn,
+ *                               per package and release (has_release 0 and
+ *                               release "" for rows naming none, else
+ *                               release = rel_key), in (id, idx) order in
+ *                               one blob: what hull_vuln_db_lookup_match()
+ *                               reads in one step; rebuilt at the end of an
+ *                               import for the packages it touched
  *   meta(key, value)            free-form settings (db update keeps its
  *                               source, time and HTTP validators here:
  *                               update.h)
@@ -75,7 +87,7 @@
 #include "basic/arena.h"
 #include "basic/diag.h"
 
-#define HULL_VULN_DB_SCHEMA_VERSION 2
+#define HULL_VULN_DB_SCHEMA_VERSION 3
 #define HULL_VULN_DB_APPLICATION_ID 0x48554c4c     /* "HULL" */
 #define HULL_VULN_DB_STALE_SECONDS (7 * 24 * 3600) /* `db info` warns past this age */
 
@@ -133,7 +145,9 @@ struct hull_vuln_db;
 
 /* Open path read-only and check it: HULL_ENOTFOUND (no such file),
  * HULL_EIO (cannot open), HULL_ECORRUPT (not a SQLite database, or not
- * hullscan's, or damaged), HULL_EUNSUPPORTED (newer schema). */
+ * hullscan's, or damaged), HULL_EUNSUPPORTED (newer or older schema).  The
+ * handle maps the file and reads one snapshot of it until it is closed
+ * (a read transaction: writers replace the file, never change it). */
 int hull_vuln_db_open(const char *path, struct hull_vuln_db **ret, struct hull_diag *d);
 struct hull_vuln_db *hull_vuln_db_close(struct hull_vuln_db *db);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct hull_vuln_db *, hull_vuln_db_close)
@@ -190,6 +204,7 @@ struct hull_vuln_db_affected {
         const char *urgency;   /* NULL when absent */
         const void *ranges;    /* compact form (hull_vuln_ranges_*) */
         size_t ranges_len;
+        int64_t rid; /* the record's row (hull_vuln_db_record_info) */
 };
 
 /* Non-zero from the callback stops the lookup and is returned. */
@@ -205,6 +220,55 @@ int hull_vuln_db_lookup(struct hull_vuln_db *db, const char *ecosystem, const ch
 int hull_vuln_db_lookup_release(struct hull_vuln_db *db, const char *ecosystem, const char *release,
                                 const char *name, hull_vuln_db_affected_fn *fn, void *ud,
                                 struct hull_diag *d);
+
+/* For matching: what hull_vuln_db_lookup_release() hands out for
+ * (ecosystem, release, name), release as hull_vuln_release_canonical()
+ * spells it (not ""), plus perhaps rows whose own release only
+ * canonicalises to the canonical form of release (a matcher's release
+ * check leaves them out), in (id, idx) order, from package_rows: one read
+ * per release spelling instead of one step per row.  Rows carry id,
+ * ecosystem, release, name (normalised), urgency and ranges; modified and
+ * purl are NULL.  HULL_ECORRUPT when the stored rows cannot be read. */
+int hull_vuln_db_lookup_match(struct hull_vuln_db *db, const char *ecosystem, const char *release,
+                              const char *name, hull_vuln_db_affected_fn *fn, void *ud,
+                              struct hull_diag *d);
+
+struct hull_osv_severity;
+
+/* The severity[] of an affected[] entry that has one. */
+struct hull_vuln_db_severities {
+        const char *ecosystem; /* as written: "Debian:11" */
+        const char *name;      /* as written */
+        struct hull_osv_severity *severity;
+        size_t n_severity; /* may be 0: every entry with severity[] is listed */
+};
+
+/* What a match reports of a record, as stored at import (records.info):
+ * no JSON is parsed.  Severities keep their type and score (type_name is
+ * the schema's spelling, "OTHER" for types the reader does not know). */
+struct hull_vuln_db_record_info {
+        const char *modified;       /* canonical text */
+        const char *summary;        /* summary, else the first line of details
+                                     * (cut at 200 bytes with "..."); NULL */
+        const char *severity_label; /* database_specific.severity; NULL */
+        const char *url;            /* an ADVISORY reference, else WEB, else the first; NULL */
+        const char **aliases;       /* as the record lists them */
+        size_t n_aliases;
+        const char **related; /* related[] then upstream[] */
+        size_t n_related;
+        struct hull_osv_severity *severity; /* the record's own severity[] */
+        size_t n_severity;
+        struct hull_vuln_db_severities *affected; /* entries with a package and severity[] */
+        size_t n_affected;
+};
+
+/* The stored details of record id, strings in a: HULL_ENOTFOUND when there
+ * is no such record, HULL_ECORRUPT when they cannot be read.  rid, when
+ * not 0, is its row as a lookup gave it (one seek instead of two; a row
+ * holding another id is HULL_ECORRUPT). */
+int hull_vuln_db_record_info(struct hull_vuln_db *db, const char *id, int64_t rid,
+                             struct hull_arena *a, struct hull_vuln_db_record_info *ret,
+                             struct hull_diag *d);
 
 /* ---- writing ---- */
 

@@ -55,6 +55,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "basic/arena.h"
 #include "basic/diag.h"
@@ -109,8 +110,9 @@ struct hull_vuln_verdict {
 };
 
 /* Evaluate version v (valid or not) of an ecosystem ordered by scheme
- * against items[0..n).  Returns HULL_OK, or HULL_ECORRUPT when the items
- * are not a sequence the compact form can hold (an event before any range).
+ * against items[0..n).  Returns HULL_OK, HULL_ECORRUPT when the items are
+ * not a sequence the compact form can hold (an event before any range), or
+ * HULL_ENOMEM.
  * Maven note: ComparableVersion is not transitive (version.h); "smallest"
  * and "last" are then taken pairwise in item order, as OSV tools do. */
 int hull_vuln_eval(enum hull_version_scheme scheme, const struct hull_vuln_ranges_item *items,
@@ -146,6 +148,7 @@ const char *hull_vuln_severity_source_to_string(enum hull_vuln_severity_source s
 struct hull_vuln_match {
         size_t pkg;          /* index of the package */
         const char *id;      /* the record */
+        int64_t record;      /* its row in the database, for the details; 0 unknown */
         const char *fixed;   /* smallest fix above the installed version; NULL */
         bool by_source;      /* found under the source package name */
         const char *urgency; /* Debian urgency of the matched entry; NULL */

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "vuln/version.h"
+#include "vuln/version_util.h"
 
 enum apk_token {
         TOK_INITIAL_DIGIT,
@@ -216,12 +217,12 @@ static int tok_cmp(const struct apk_tok *a, const struct apk_tok *b) {
         return x < y ? -1 : x > y ? 1 : 0;
 }
 
-int hull_version_cmp_apk(const char *a, size_t an, const char *b, size_t bn, int *ret) {
+/* Two valid versions; the tokens are read again as they are compared
+ * (a key keeps nothing but the validity). */
+static int apk_cmp(const char *a, size_t an, const char *b, size_t bn) {
         struct apk_tok ta, tb;
         int r = 0;
 
-        if (!apk_valid(a, an) || !apk_valid(b, bn))
-                return -1;
         for (tok_first(&ta, a, an), tok_first(&tb, b, bn); ta.type == tb.type && ta.type < TOK_END;
              tok_next(&ta), tok_next(&tb))
                 if ((r = tok_cmp(&ta, &tb)) != 0)
@@ -235,6 +236,20 @@ int hull_version_cmp_apk(const char *a, size_t an, const char *b, size_t bn, int
         else
                 r = ta.type > tb.type ? -1 : 1;
 out:
-        *ret = r;
+        return r;
+}
+
+int hull_version_cmp_apk(const char *a, size_t an, const char *b, size_t bn, int *ret) {
+        if (!apk_valid(a, an) || !apk_valid(b, bn))
+                return -1;
+        *ret = apk_cmp(a, an, b, bn);
         return 0;
+}
+
+int hull_version_key_parse_apk(struct hull_version_key *k) {
+        return apk_valid(k->v, k->n) ? 0 : -1;
+}
+
+int hull_version_key_cmp_apk(const struct hull_version_key *a, const struct hull_version_key *b) {
+        return apk_cmp(a->v, a->n, b->v, b->n);
 }

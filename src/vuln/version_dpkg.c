@@ -25,12 +25,15 @@
 #include <string.h>
 
 #include "vuln/version.h"
+#include "vuln/version_util.h"
 
 struct dpkg_version {
         long epoch;
         const char *up, *rev;
         size_t upn, revn;
 };
+
+HULL_VERSION_KEY_FITS(struct dpkg_version);
 
 static bool is_blank(char c) {
         return c == ' ' || c == '\t';
@@ -172,16 +175,30 @@ static int verrevcmp(const char *a, size_t an, const char *b, size_t bn) {
         return 0;
 }
 
+static int dpkg_cmp(const struct dpkg_version *va, const struct dpkg_version *vb) {
+        int r;
+
+        if (va->epoch != vb->epoch)
+                r = va->epoch < vb->epoch ? -1 : 1;
+        else if (!(r = verrevcmp(va->up, va->upn, vb->up, vb->upn)))
+                r = verrevcmp(va->rev, va->revn, vb->rev, vb->revn);
+        return r;
+}
+
 int hull_version_cmp_dpkg(const char *a, size_t an, const char *b, size_t bn, int *ret) {
         struct dpkg_version va, vb;
-        int r;
 
         if (dpkg_parse(a, an, &va) < 0 || dpkg_parse(b, bn, &vb) < 0)
                 return -1;
-        if (va.epoch != vb.epoch)
-                r = va.epoch < vb.epoch ? -1 : 1;
-        else if (!(r = verrevcmp(va.up, va.upn, vb.up, vb.upn)))
-                r = verrevcmp(va.rev, va.revn, vb.rev, vb.revn);
-        *ret = r;
+        *ret = dpkg_cmp(&va, &vb);
         return 0;
+}
+
+int hull_version_key_parse_dpkg(struct hull_version_key *k) {
+        return dpkg_parse(k->v, k->n, HULL_VERSION_KEY_AS(struct dpkg_version, k));
+}
+
+int hull_version_key_cmp_dpkg(const struct hull_version_key *a, const struct hull_version_key *b) {
+        return dpkg_cmp(HULL_VERSION_KEY_AS(const struct dpkg_version, a),
+                        HULL_VERSION_KEY_AS(const struct dpkg_version, b));
 }

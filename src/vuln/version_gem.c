@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "vuln/version.h"
+#include "vuln/version_util.h"
 
 struct gem_segment {
         const char *p; /* digits without leading zeros (none for 0), or letters */
@@ -168,6 +169,20 @@ static int segment_cmp(const struct gem_segment *x, const struct gem_segment *y)
         if (r)
                 return r < 0 ? -1 : 1;
         return (x->n > y->n) - (x->n < y->n);
+}
+
+/* A parsed version is kilobytes: the key keeps the validity only. */
+int hull_version_key_parse_gem(struct hull_version_key *k) {
+        struct gem_version v;
+
+        return gem_parse(k->v, k->n, &v);
+}
+
+int hull_version_key_cmp_gem(const struct hull_version_key *a, const struct hull_version_key *b) {
+        int r = 0;
+
+        (void)hull_version_cmp_gem(a->v, a->n, b->v, b->n, &r);
+        return r;
 }
 
 int hull_version_cmp_gem(const char *a, size_t an, const char *b, size_t bn, int *ret) {

@@ -35,6 +35,8 @@ struct go_version {
         size_t pren;
 };
 
+HULL_VERSION_KEY_FITS(struct go_version);
+
 /* parseInt(): "0" or [1-9][0-9]* at s[*i]. */
 static int parse_int(const char *s, size_t n, size_t *i, const char **ret, size_t *retn) {
         size_t b = *i, e = b;
@@ -96,19 +98,34 @@ static int cmp_int(const char *a, size_t an, const char *b, size_t bn) {
         return c < 0 ? -1 : c > 0;
 }
 
+static int go_cmp(const struct go_version *va, const struct go_version *vb) {
+        int c;
+
+        c = cmp_int(va->major, va->majorn, vb->major, vb->majorn);
+        if (c == 0)
+                c = cmp_int(va->minor, va->minorn, vb->minor, vb->minorn);
+        if (c == 0)
+                c = cmp_int(va->patch, va->patchn, vb->patch, vb->patchn);
+        if (c == 0) /* comparePrerelease() */
+                c = hull_version_cmp_pre(va->pre, va->pren, vb->pre, vb->pren,
+                                         hull_version_cmp_ident);
+        return c;
+}
+
 int hull_version_cmp_go(const char *a, size_t an, const char *b, size_t bn, int *ret) {
         struct go_version va, vb;
-        int c;
 
         if (go_parse(a, an, &va) < 0 || go_parse(b, bn, &vb) < 0)
                 return -1;
-        c = cmp_int(va.major, va.majorn, vb.major, vb.majorn);
-        if (c == 0)
-                c = cmp_int(va.minor, va.minorn, vb.minor, vb.minorn);
-        if (c == 0)
-                c = cmp_int(va.patch, va.patchn, vb.patch, vb.patchn);
-        if (c == 0) /* comparePrerelease() */
-                c = hull_version_cmp_pre(va.pre, va.pren, vb.pre, vb.pren, hull_version_cmp_ident);
-        *ret = c;
+        *ret = go_cmp(&va, &vb);
         return 0;
+}
+
+int hull_version_key_parse_go(struct hull_version_key *k) {
+        return go_parse(k->v, k->n, HULL_VERSION_KEY_AS(struct go_version, k));
+}
+
+int hull_version_key_cmp_go(const struct hull_version_key *a, const struct hull_version_key *b) {
+        return go_cmp(HULL_VERSION_KEY_AS(const struct go_version, a),
+                      HULL_VERSION_KEY_AS(const struct go_version, b));
 }

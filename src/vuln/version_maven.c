@@ -55,6 +55,7 @@
 #include <string.h>
 
 #include "vuln/version.h"
+#include "vuln/version_util.h"
 
 enum mvn_kind {
         /* numbers, in their order of types */
@@ -340,4 +341,18 @@ int hull_version_cmp_maven(const char *a, size_t an, const char *b, size_t bn, i
                 return -1;
         *ret = mvn_cmp(&va, &vb);
         return 0;
+}
+
+/* A parsed version is kilobytes: the key keeps the validity only. */
+int hull_version_key_parse_maven(struct hull_version_key *k) {
+        struct mvn_version v;
+
+        return mvn_parse(k->v, k->n, &v);
+}
+
+int hull_version_key_cmp_maven(const struct hull_version_key *a, const struct hull_version_key *b) {
+        int r = 0;
+
+        (void)hull_version_cmp_maven(a->v, a->n, b->v, b->n, &r);
+        return r;
 }

@@ -57,6 +57,8 @@ struct pep440 {
         struct span pre_n, post_n, dev_n; /* n == 0: implicit 0 */
 };
 
+HULL_VERSION_KEY_FITS(struct pep440);
+
 static bool is_digit(char c) {
         return c >= '0' && c <= '9';
 }
@@ -386,38 +388,53 @@ static int pre_rank(const struct pep440 *v) {
         return 0;
 }
 
+static int pep440_cmp(const struct pep440 *a, const struct pep440 *b) {
+        int c;
+
+        c = cmp_num(a->epoch, b->epoch);
+        if (c == 0)
+                c = cmp_release(a->release, b->release);
+        if (c == 0) {
+                c = cmp_int(pre_rank(a), pre_rank(b));
+                if (c == 0 && a->has_pre) {
+                        c = cmp_int((int)a->pre_l, (int)b->pre_l);
+                        if (c == 0)
+                                c = cmp_num(a->pre_n, b->pre_n);
+                }
+        }
+        if (c == 0) {
+                c = cmp_int(a->has_post, b->has_post);
+                if (c == 0 && a->has_post) {
+                        c = cmp_int((int)a->post_l, (int)b->post_l);
+                        if (c == 0)
+                                c = cmp_num(a->post_n, b->post_n);
+                }
+        }
+        if (c == 0) {
+                c = cmp_int(!a->has_dev, !b->has_dev);
+                if (c == 0 && a->has_dev)
+                        c = cmp_num(a->dev_n, b->dev_n);
+        }
+        if (c == 0)
+                c = cmp_local(a->local, b->local);
+        return c;
+}
+
 int hull_version_cmp_pep440(const char *a, size_t an, const char *b, size_t bn, int *ret) {
         struct pep440 va, vb;
-        int c;
 
         if (pep440_parse(a, an, &va) < 0 || pep440_parse(b, bn, &vb) < 0)
                 return -1;
-        c = cmp_num(va.epoch, vb.epoch);
-        if (c == 0)
-                c = cmp_release(va.release, vb.release);
-        if (c == 0) {
-                c = cmp_int(pre_rank(&va), pre_rank(&vb));
-                if (c == 0 && va.has_pre) {
-                        c = cmp_int((int)va.pre_l, (int)vb.pre_l);
-                        if (c == 0)
-                                c = cmp_num(va.pre_n, vb.pre_n);
-                }
-        }
-        if (c == 0) {
-                c = cmp_int(va.has_post, vb.has_post);
-                if (c == 0 && va.has_post) {
-                        c = cmp_int((int)va.post_l, (int)vb.post_l);
-                        if (c == 0)
-                                c = cmp_num(va.post_n, vb.post_n);
-                }
-        }
-        if (c == 0) {
-                c = cmp_int(!va.has_dev, !vb.has_dev);
-                if (c == 0 && va.has_dev)
-                        c = cmp_num(va.dev_n, vb.dev_n);
-        }
-        if (c == 0)
-                c = cmp_local(va.local, vb.local);
-        *ret = c;
+        *ret = pep440_cmp(&va, &vb);
         return 0;
+}
+
+int hull_version_key_parse_pep440(struct hull_version_key *k) {
+        return pep440_parse(k->v, k->n, HULL_VERSION_KEY_AS(struct pep440, k));
+}
+
+int hull_version_key_cmp_pep440(const struct hull_version_key *a,
+                                const struct hull_version_key *b) {
+        return pep440_cmp(HULL_VERSION_KEY_AS(const struct pep440, a),
+                          HULL_VERSION_KEY_AS(const struct pep440, b));
 }

@@ -23,12 +23,15 @@
 #include <string.h>
 
 #include "vuln/version.h"
+#include "vuln/version_util.h"
 
 struct rpm_evr {
         uint64_t epoch;
         const char *v, *r; /* r NULL: no release */
         size_t vn, rn;
 };
+
+HULL_VERSION_KEY_FITS(struct rpm_evr);
 
 static bool is_digit(char c) {
         return c >= '0' && c <= '9';
@@ -163,20 +166,34 @@ static int rpmvercmp(const char *a, size_t an, const char *b, size_t bn) {
         return a == ae ? -1 : 1;
 }
 
+static int rpm_cmp(const struct rpm_evr *ea, const struct rpm_evr *eb) {
+        int r;
+
+        if (ea->epoch != eb->epoch)
+                r = ea->epoch < eb->epoch ? -1 : 1;
+        else if (!(r = rpmvercmp(ea->v, ea->vn, eb->v, eb->vn))) {
+                if (ea->r && eb->r)
+                        r = rpmvercmp(ea->r, ea->rn, eb->r, eb->rn);
+                else if (ea->r || eb->r)
+                        r = ea->r ? 1 : -1;
+        }
+        return r;
+}
+
 int hull_version_cmp_rpm(const char *a, size_t an, const char *b, size_t bn, int *ret) {
         struct rpm_evr ea, eb;
-        int r;
 
         if (rpm_parse(a, an, &ea) < 0 || rpm_parse(b, bn, &eb) < 0)
                 return -1;
-        if (ea.epoch != eb.epoch)
-                r = ea.epoch < eb.epoch ? -1 : 1;
-        else if (!(r = rpmvercmp(ea.v, ea.vn, eb.v, eb.vn))) {
-                if (ea.r && eb.r)
-                        r = rpmvercmp(ea.r, ea.rn, eb.r, eb.rn);
-                else if (ea.r || eb.r)
-                        r = ea.r ? 1 : -1;
-        }
-        *ret = r;
+        *ret = rpm_cmp(&ea, &eb);
         return 0;
+}
+
+int hull_version_key_parse_rpm(struct hull_version_key *k) {
+        return rpm_parse(k->v, k->n, HULL_VERSION_KEY_AS(struct rpm_evr, k));
+}
+
+int hull_version_key_cmp_rpm(const struct hull_version_key *a, const struct hull_version_key *b) {
+        return rpm_cmp(HULL_VERSION_KEY_AS(const struct rpm_evr, a),
+                       HULL_VERSION_KEY_AS(const struct rpm_evr, b));
 }

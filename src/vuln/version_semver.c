@@ -58,6 +58,8 @@ struct semver {
         size_t pren;
 };
 
+HULL_VERSION_KEY_FITS(struct semver);
+
 /* Length of the UTF-8 ECMAScript white-space character (WhiteSpace or
  * LineTerminator, what trim() removes) that starts at s[i], 0 if none. */
 static size_t js_space_at(const unsigned char *s, size_t n, size_t i) {
@@ -150,19 +152,34 @@ static int cmp_ident(const char *a, size_t an, const char *b, size_t bn) {
         return hull_version_cmp_ident(a, an, b, bn);
 }
 
+static int semver_cmp(const struct semver *va, const struct semver *vb) {
+        int c;
+
+        c = cmp_u64(va->major, vb->major);
+        if (c == 0)
+                c = cmp_u64(va->minor, vb->minor);
+        if (c == 0)
+                c = cmp_u64(va->patch, vb->patch);
+        if (c == 0) /* comparePre() */
+                c = hull_version_cmp_pre(va->pre, va->pren, vb->pre, vb->pren, cmp_ident);
+        return c;
+}
+
 int hull_version_cmp_semver(const char *a, size_t an, const char *b, size_t bn, int *ret) {
         struct semver va, vb;
-        int c;
 
         if (semver_parse(a, an, &va) < 0 || semver_parse(b, bn, &vb) < 0)
                 return -1;
-        c = cmp_u64(va.major, vb.major);
-        if (c == 0)
-                c = cmp_u64(va.minor, vb.minor);
-        if (c == 0)
-                c = cmp_u64(va.patch, vb.patch);
-        if (c == 0) /* comparePre() */
-                c = hull_version_cmp_pre(va.pre, va.pren, vb.pre, vb.pren, cmp_ident);
-        *ret = c;
+        *ret = semver_cmp(&va, &vb);
         return 0;
+}
+
+int hull_version_key_parse_semver(struct hull_version_key *k) {
+        return semver_parse(k->v, k->n, HULL_VERSION_KEY_AS(struct semver, k));
+}
+
+int hull_version_key_cmp_semver(const struct hull_version_key *a,
+                                const struct hull_version_key *b) {
+        return semver_cmp(HULL_VERSION_KEY_AS(const struct semver, a),
+                          HULL_VERSION_KEY_AS(const struct semver, b));
 }

@@ -8,6 +8,39 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "vuln/version.h"
+
+/* ---- keys (version.h) ----
+ *
+ * Per scheme: parse k->v[0..k->n) into k->parsed (0, or -1 when invalid;
+ * k->n is at most HULL_MAX_VERSION_BYTES), and compare two valid keys
+ * (-1, 0, 1).  hull_version_cmp_<scheme>() is the composition of the two,
+ * so keys cannot answer differently. */
+int hull_version_key_parse_dpkg(struct hull_version_key *k);
+int hull_version_key_parse_rpm(struct hull_version_key *k);
+int hull_version_key_parse_apk(struct hull_version_key *k);
+int hull_version_key_parse_semver(struct hull_version_key *k);
+int hull_version_key_parse_pep440(struct hull_version_key *k);
+int hull_version_key_parse_maven(struct hull_version_key *k);
+int hull_version_key_parse_go(struct hull_version_key *k);
+int hull_version_key_parse_gem(struct hull_version_key *k);
+int hull_version_key_cmp_dpkg(const struct hull_version_key *a, const struct hull_version_key *b);
+int hull_version_key_cmp_rpm(const struct hull_version_key *a, const struct hull_version_key *b);
+int hull_version_key_cmp_apk(const struct hull_version_key *a, const struct hull_version_key *b);
+int hull_version_key_cmp_semver(const struct hull_version_key *a, const struct hull_version_key *b);
+int hull_version_key_cmp_pep440(const struct hull_version_key *a, const struct hull_version_key *b);
+int hull_version_key_cmp_maven(const struct hull_version_key *a, const struct hull_version_key *b);
+int hull_version_key_cmp_go(const struct hull_version_key *a, const struct hull_version_key *b);
+int hull_version_key_cmp_gem(const struct hull_version_key *a, const struct hull_version_key *b);
+
+/* The parsed form of a key as a scheme's struct: HULL_VERSION_KEY_AS(type, k)
+ * (the build has -fno-strict-aliasing; the bytes are aligned as a pointer). */
+#define HULL_VERSION_KEY_AS(type, k) ((type *)(void *)(k)->parsed.bytes)
+#define HULL_VERSION_KEY_FITS(type)                                                                \
+        _Static_assert(sizeof(type) <= HULL_VERSION_KEY_BYTES &&                                   \
+                               _Alignof(type) <= _Alignof(unsigned long long),                     \
+                       #type " does not fit in a version key")
+
 static inline bool hull_version_is_digit(char c) {
         return c >= '0' && c <= '9';
 }

@@ -28,6 +28,7 @@
 #include "basic/limits.h"
 #include "t.h"
 #include "vuln/db.h"
+#include "vuln/match.h"
 #include "vuln/osv.h"
 
 #define DATA HULL_SRCDIR "/tests/data/osv/"
@@ -144,6 +145,7 @@ struct rows {
         char release[8][32];
         char ranges[8][256]; /* decoded: "E i:0 f:1.2" */
         char urgency[8][32];
+        int64_t rid[8];
 };
 
 static int collect(void *ud, const struct hull_vuln_db_affected *a) {
@@ -158,6 +160,7 @@ static int collect(void *ud, const struct hull_vuln_db_affected *a) {
         snprintf(r->ids[r->n], 64, "%s", a->id);
         snprintf(r->release[r->n], 32, "%s", a->release ? a->release : "-");
         snprintf(r->urgency[r->n], 32, "%s", a->urgency ? a->urgency : "-");
+        r->rid[r->n] = a->rid;
         hull_vuln_ranges_init(&it, a->ranges, a->ranges_len);
         while ((k = hull_vuln_ranges_next(&it, &item)) == 1 && o < 200) {
                 if (item.len)
@@ -180,6 +183,19 @@ static unsigned lookup(struct hull_vuln_db *db, const char *eco, const char *nam
         hull_diag_init(&d);
         if (hull_vuln_db_lookup(db, eco, name, collect, r, &d) != HULL_OK)
                 printf("# lookup: %s\n", d.msg);
+        return r->n;
+}
+
+/* The rows matching reads (package_rows) for a release ("" for none). */
+static unsigned lookup_m(struct hull_vuln_db *db, const char *eco, const char *release,
+                         const char *name, struct rows *r) {
+        struct hull_diag d;
+
+        memset(r, 0, sizeof(*r));
+        hull_diag_init(&d);
+        if (hull_vuln_db_lookup_match(db, eco, *release ? release : NULL, name, collect, r, &d) !=
+            HULL_OK)
+                printf("# lookup_match: %s\n", d.msg);
         return r->n;
 }
 
@@ -345,6 +361,57 @@ TEST(import_good) {
         T_EQ(lookup(db, "crates.io", "example-crate", &r), 0);
         T_EQ(lookup(db, "Debian:11", "libexample", &r), 0);
 
+        /* the rows matching reads: per release, no release always */
+        T_EQ(lookup_m(db, "Debian", "11", "libexample", &r), 1);
+        T_STREQ(r.ids[0], "HULLTEST-DSA-0001-1");
+        T_STREQ(r.release[0], "11");
+        T_STREQ(r.urgency[0], "high");
+        T_STREQ(r.ranges[0], "E i:0 f:1.2.3-1+deb11u1");
+        T_EQ(lookup_m(db, "Debian", "12", "libexample", &r), 1);
+        T_STREQ(r.urgency[0], "medium");
+        T_EQ(lookup_m(db, "Debian", "10", "libexample", &r), 0);
+        T_EQ(lookup_m(db, "Debian", "", "libexample", &r), 0);
+        T_EQ(lookup_m(db, "PyPI", "", "EXAMPLE-web_toolkit", &r), 1);
+        T_STREQ(r.ranges[0], "E i:1.0 f:2.0.1 v:1.0 v:1.1 v:2.0");
+        T_STREQ(r.release[0], "-");
+        T_EQ(lookup_m(db, "npm", "", "example-merge", &r), 1);
+        T_STREQ(r.ranges[0], "S i:0 f:1.0.5 S i:2.0.0 m:3.0.0");
+        T_EQ(lookup_m(db, "crates.io", "", "example-crate", &r), 0); /* withdrawn */
+
+        /* what a match reports of a record, without its JSON */
+        struct hull_vuln_db_record_info ri;
+        T_OK(hull_vuln_db_record_info(db, "HULLTEST-GHSA-aaaa-bbbb-cccc", 0, &a, &ri, &d));
+        T_STREQ(ri.modified, "2024-05-10T08:00:00.123456Z");
+        T_STREQ(ri.summary, "Path traversal in Example_Web.Toolkit");
+        T_STREQ(ri.severity_label, "HIGH");
+        T_STREQ(ri.url, "https://example.org/advisories/HULLTEST-GHSA-aaaa-bbbb-cccc");
+        T_EQ(ri.n_aliases, 2);
+        if (ri.n_aliases == 2) {
+                T_STREQ(ri.aliases[0], "CVE-2099-1000");
+                T_STREQ(ri.aliases[1], "PYSEC-2099-1");
+        }
+        T_EQ(ri.n_related, 0);
+        T_EQ(ri.n_severity, 2);
+        if (ri.n_severity == 2) {
+                T_EQ(ri.severity[0].type, HULL_OSV_SEVERITY_CVSS_V3);
+                T_STREQ(ri.severity[1].score,
+                        "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:N/SC:N/SI:N/SA:N");
+        }
+        T_EQ(ri.n_affected, 0);
+        /* by the row a lookup gave, which must hold that record */
+        T_EQ(lookup_m(db, "Debian", "11", "libexample", &r), 1);
+        T_TRUE(r.rid[0] > 0);
+        hull_diag_init(&d);
+        T_EQ(hull_vuln_db_record_info(db, "HULLTEST-GHSA-aaaa-bbbb-cccc", r.rid[0], &a, &ri, &d),
+             HULL_ECORRUPT);
+        T_OK(hull_vuln_db_record_info(db, "HULLTEST-DSA-0001-1", r.rid[0], &a, &ri, &d));
+        T_STREQ(ri.summary, "libexample - security update");
+        T_TRUE(ri.severity_label == NULL);
+        T_EQ(ri.n_related, 2);
+        T_EQ(ri.n_aliases, 0);
+        hull_diag_init(&d);
+        T_EQ(hull_vuln_db_record_info(db, "NOPE-1", 0, &a, &ri, &d), HULL_ENOTFOUND);
+
         /* the stored JSON is the file, byte for byte */
         char *file = read_all(DATA "good/pypi-ghsa.json", &flen);
         T_OK(hull_vuln_db_record_json(db, "HULLTEST-GHSA-aaaa-bbbb-cccc", &a, &json, &len, &d));
@@ -423,6 +490,10 @@ TEST(modified_ordering) {
                 return;
         T_EQ(lookup(db, "Debian", "libexample", &r), 1); /* the Debian:12 entry went with it */
         T_STREQ(r.ranges[0], "E i:0 f:1.2.3-1+deb11u2");
+        /* and so did its package rows */
+        T_EQ(lookup_m(db, "Debian", "12", "libexample", &r), 0);
+        T_EQ(lookup_m(db, "Debian", "11", "libexample", &r), 1);
+        T_STREQ(r.ranges[0], "E i:0 f:1.2.3-1+deb11u2");
         T_OK(hull_vuln_db_record_json(db, "HULLTEST-GHSA-aaaa-bbbb-cccc", &a, &json, &len, &d));
         T_TRUE(strstr(json, "older copy") == NULL);
         T_EQ(lookup(db, "PyPI", "example-web-toolkit", &r), 1);
@@ -457,12 +528,14 @@ TEST(withdrawn_update) {
         T_OK(import(tmp("osv.db"), tmp("v1.json"), NULL, &st, &sk, &d));
         T_OK(hull_vuln_db_open(tmp("osv.db"), &db, &d));
         T_EQ(db ? lookup(db, "npm", "w", &r) : 9, 1);
+        T_EQ(db ? lookup_m(db, "npm", "", "w", &r) : 9, 1);
         hull_vuln_db_close(db);
         T_OK(import(tmp("osv.db"), tmp("v2.json"), NULL, &st, &sk, &d));
         T_EQ(st.updated, 1);
         T_EQ(st.withdrawn, 1);
         T_OK(hull_vuln_db_open(tmp("osv.db"), &db, &d));
         T_EQ(db ? lookup(db, "npm", "w", &r) : 9, 0);
+        T_EQ(db ? lookup_m(db, "npm", "", "w", &r) : 9, 0);
         hull_vuln_db_close(db);
 }
 
@@ -691,7 +764,7 @@ TEST(newer_schema_refused) {
         set_pragma(tmp("osv.db"), "PRAGMA user_version = 99");
         hull_diag_init(&d);
         T_EQ(hull_vuln_db_open(tmp("osv.db"), &db, &d), HULL_EUNSUPPORTED);
-        T_TRUE(strstr(d.msg, "schema version 99, newer than this hullscan supports (2)") != NULL);
+        T_TRUE(strstr(d.msg, "schema version 99, newer than this hullscan supports (3)") != NULL);
         char *before = read_all(tmp("osv.db"), &n);
         T_EQ(import(tmp("osv.db"), DATA "update", NULL, &st, &sk, &d), HULL_EUNSUPPORTED);
         char *after = read_all(tmp("osv.db"), &n);
@@ -705,13 +778,14 @@ TEST(newer_schema_refused) {
         T_EQ(hull_vuln_db_open(tmp("other.db"), &db, &d), HULL_ECORRUPT);
         T_TRUE(strstr(d.msg, "not a hullscan OSV database") != NULL);
         T_EQ(import(tmp("other.db"), DATA "good", NULL, &st, &sk, &d), HULL_ECORRUPT);
-        /* an older schema: readers refuse it, the next import rebuilds it */
+        /* an older schema (2: before package_rows): readers refuse it, the
+         * next import rebuilds it */
         fresh_tmpdir();
         T_OK(import(tmp("osv.db"), DATA "good", NULL, &st, &sk, &d));
-        set_pragma(tmp("osv.db"), "PRAGMA user_version = 1");
+        set_pragma(tmp("osv.db"), "PRAGMA user_version = 2");
         hull_diag_init(&d);
         T_EQ(hull_vuln_db_open(tmp("osv.db"), &db, &d), HULL_EUNSUPPORTED);
-        T_TRUE(strstr(d.msg, "schema version 1, older than this hullscan's (2): run "
+        T_TRUE(strstr(d.msg, "schema version 2, older than this hullscan's (3): run "
                              "'hullscan db update' or 'hullscan db import'") != NULL);
         T_OK(import(tmp("osv.db"), DATA "good", NULL, &st, &sk, &d));
         T_TRUE(st.added > 0 && st.unchanged == 0);
@@ -932,6 +1006,85 @@ TEST(corrupt_zip) {
         hull_free(data);
 }
 
+/* A lookup's rows as one string: "id|rid|release|urgency|ranges in hex;" each */
+struct seq {
+        char *s;
+        size_t n, cap;
+        bool oom;
+};
+
+static int seq_row(void *ud, const struct hull_vuln_db_affected *a) {
+        struct seq *q = ud;
+        size_t need = strlen(a->id) + 24 + (a->release ? strlen(a->release) : 1) +
+                      (a->urgency ? strlen(a->urgency) : 1) + 2 * a->ranges_len + 8;
+
+        if (q->n + need >= q->cap) {
+                size_t cap = 2 * (q->n + need);
+                char *p = realloc(q->s, cap);
+                if (!p) {
+                        q->oom = true;
+                        return 1;
+                }
+                q->s = p;
+                q->cap = cap;
+        }
+        q->n += (size_t)sprintf(q->s + q->n, "%s|%lld|%s|%s|", a->id, (long long)a->rid,
+                                a->release ? a->release : "-", a->urgency ? a->urgency : "-");
+        for (size_t i = 0; i < a->ranges_len; i++)
+                q->n += (size_t)sprintf(q->s + q->n, "%02x", ((const unsigned char *)a->ranges)[i]);
+        q->s[q->n++] = ';';
+        q->s[q->n] = '\0';
+        return 0;
+}
+
+/* For every package and release of a database: the rows matching reads
+ * from package_rows are the rows of the affected table's lookup (where no
+ * release spells differently, the same rows in the same order). */
+static bool match_rows_agree(const char *path) {
+        struct hull_vuln_db *db = NULL;
+        struct hull_diag d;
+        sqlite3 *s = NULL;
+        sqlite3_stmt *q = NULL;
+        unsigned checked = 0, bad = 0;
+
+        hull_diag_init(&d);
+        if (hull_vuln_db_open(path, &db, &d) != HULL_OK ||
+            sqlite3_open_v2(path, &s, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+            sqlite3_prepare_v2(s,
+                               "SELECT DISTINCT ecosystem, name, rel_key FROM affected"
+                               " UNION SELECT DISTINCT ecosystem, name, NULL FROM affected",
+                               -1, &q, NULL) != SQLITE_OK) {
+                printf("# %s %s\n", d.msg, s ? sqlite3_errmsg(s) : "");
+                hull_vuln_db_close(db);
+                sqlite3_close(s);
+                return false;
+        }
+        while (sqlite3_step(q) == SQLITE_ROW) {
+                const char *eco = (const char *)sqlite3_column_text(q, 0);
+                const char *name = (const char *)sqlite3_column_text(q, 1);
+                const char *rel = (const char *)sqlite3_column_text(q, 2);
+                struct seq a = {0}, b = {0};
+                if (rel && !*rel)
+                        continue;
+                int ra = hull_vuln_db_lookup_release(db, eco, rel, name, seq_row, &a, &d);
+                int rb = hull_vuln_db_lookup_match(db, eco, rel, name, seq_row, &b, &d);
+                if (ra || rb || a.oom || b.oom ||
+                    ((a.s || b.s) && (!a.s || !b.s || strcmp(a.s, b.s) != 0))) {
+                        if (bad++ < 3)
+                                printf("# %s %s %s: %.200s\n#  vs %.200s\n", eco, name,
+                                       rel ? rel : "-", a.s ? a.s : "", b.s ? b.s : "");
+                }
+                checked++;
+                free(a.s);
+                free(b.s);
+        }
+        printf("# package rows: %u lookups compared, %u differ\n", checked, bad);
+        sqlite3_finalize(q);
+        sqlite3_close(s);
+        hull_vuln_db_close(db);
+        return checked > 1000 && bad == 0;
+}
+
 TEST(real_corpus_import) {
         struct hull_vuln_import_stats st;
         struct skips sk = {0};
@@ -952,6 +1105,7 @@ TEST(real_corpus_import) {
         T_EQ(st.ignored, 6);
         T_TRUE(st.added >= 19000);
         T_EQ(st.withdrawn, 40);
+        T_TRUE(match_rows_agree(tmp("osv.db")));
         remove_tmpdir();
 }
 

@@ -420,6 +420,121 @@ TEST(red_hat_both_names) {
         hull_arena_release(&r.a);
 }
 
+/* A list repeats packages (the same one at one version, several spellings
+ * of one name): each copy gets the same matches as alone, in package order. */
+TEST(repeated_packages) {
+        const struct hull_vuln_package one[] = {
+                {.ecosystem = "Red Hat",
+                 .release = "enterprise_linux:9::baseos",
+                 .name = "openssl-libs",
+                 .source = "openssl",
+                 .version = "1:3.0.7-16.el9"},
+                {.ecosystem = "Debian", .release = "11", .name = "libfoo", .version = "1.2-1"},
+        };
+        struct hull_vuln_package p[12];
+        struct run alone, r;
+
+        for (size_t i = 0; i < ELEMENTSOF(p); i++)
+                p[i] = one[i % 2];
+        p[4].version = "1:3.0.7-18.el9"; /* the same lookup, another version */
+        match(&alone, one, ELEMENTSOF(one));
+        match(&r, p, ELEMENTSOF(p));
+        T_TRUE(alone.m.n > 0);
+        for (size_t i = 0; i < ELEMENTSOF(p); i++) {
+                size_t k = 0;
+                if (i == 4) {
+                        T_EQ(count_for(&r, i), 0);
+                        continue;
+                }
+                for (size_t j = 0; j < alone.m.n; j++) {
+                        const struct hull_vuln_match *a = &alone.m.v[j], *m;
+                        if (a->pkg != i % 2)
+                                continue;
+                        k++;
+                        m = find(&r, i, a->id);
+                        T_TRUE(m && (m->fixed == a->fixed ||
+                                     (m->fixed && a->fixed && strcmp(m->fixed, a->fixed) == 0)));
+                        T_TRUE(m && m->by_source == a->by_source && m->severity == a->severity &&
+                               m->n_aliases == a->n_aliases);
+                }
+                T_EQ(count_for(&r, i), k);
+        }
+        for (size_t j = 1; j < r.m.n; j++)
+                T_TRUE(r.m.v[j - 1].pkg <= r.m.v[j].pkg);
+        hull_arena_release(&alone.a);
+        hull_arena_release(&r.a);
+}
+
+/* Keys compare as the strings do; equal versions share their hint. */
+TEST(version_keys) {
+        static const struct {
+                enum hull_version_scheme s;
+                const char *a, *b;
+        } pairs[] = {
+                {HULL_VERSION_DPKG, "1.0", "1.0-0"},
+                {HULL_VERSION_DPKG, "0:1.0", "1.0"},
+                {HULL_VERSION_DPKG, "1.0a", "1.0a0"},
+                {HULL_VERSION_DPKG, "1.01", "1.1"},
+                {HULL_VERSION_DPKG, "1.0~rc1", "1.0"},
+                {HULL_VERSION_DPKG, "a1", "1.0"},
+                {HULL_VERSION_RPM, "0:1.0-1", "1.0-1"},
+                {HULL_VERSION_RPM, "1.0", "1_0"},
+                {HULL_VERSION_RPM, "1.0^git1", "1.0"},
+                {HULL_VERSION_APK, "1.0-r0", "1.0"},
+                {HULL_VERSION_APK, "18446744073709551617", "1"},
+                {HULL_VERSION_APK, "1.02", "1.2"},
+                {HULL_VERSION_SEMVER, "1.0.0+a.1", "1.0.0+b.2"},
+                {HULL_VERSION_SEMVER, "v1.2.3", " 1.2.3 "},
+                {HULL_VERSION_SEMVER, "1.0.0-9007199254740993", "1.0.0-9007199254740992"},
+                {HULL_VERSION_SEMVER, "1.0.0-rc.1", "1.0.0"},
+                {HULL_VERSION_PEP440, "1.0", "1.0.0"},
+                {HULL_VERSION_PEP440, "1.0a1", "1.0ALPHA01"},
+                {HULL_VERSION_PEP440, "1.0.post1", "1.0-1"},
+                {HULL_VERSION_PEP440, "0!1.0+abc.1", "v1.0+ABC-01"},
+                {HULL_VERSION_PEP440, "1.0.dev1", "1.0"},
+                {HULL_VERSION_PEP440, "1.0", "not a version"},
+                {HULL_VERSION_GO, "v1", "1.0.0"},
+                {HULL_VERSION_GO, "v1.2.3+incompatible", "v1.2.3"},
+                {HULL_VERSION_GO, "v0.0.0-20210101000000-abcdef123456", "v0.0.0"},
+                {HULL_VERSION_MAVEN, "1.0", "1.0.0"},
+                {HULL_VERSION_MAVEN, "1.2.3.redhat-00001", "1.2.3-alpha"},
+                {HULL_VERSION_GEM, "1.0.a", "1.a"},
+                {HULL_VERSION_GEM, "1.0", "1.0.0.1"},
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(pairs); i++) {
+                const char *a = pairs[i].a, *b = pairs[i].b;
+                enum hull_version_scheme s = pairs[i].s;
+                struct hull_version_key ka, kb;
+                int c = 9, kc = 9, rc, krc;
+
+                rc = hull_version_cmp(s, a, strlen(a), b, strlen(b), &c);
+                T_EQ(hull_version_key_init(&ka, s, a, strlen(a)),
+                     hull_version_valid(s, a, strlen(a)));
+                T_EQ(hull_version_key_init(&kb, s, b, strlen(b)),
+                     hull_version_valid(s, b, strlen(b)));
+                krc = hull_version_key_cmp(&ka, &kb, &kc);
+                T_EQ(krc, rc);
+                T_EQ(kc, c);
+                if (rc == 0 && c == 0) {
+                        uint64_t ha = hull_version_eq_hint(s, a, strlen(a));
+                        uint64_t hb = hull_version_eq_hint(s, b, strlen(b));
+                        T_TRUE(!ha || !hb || ha == hb);
+                }
+        }
+        /* keys of two schemes do not compare */
+        struct hull_version_key x, y;
+        int c;
+        hull_version_key_init(&x, HULL_VERSION_DPKG, "1.0", 3);
+        hull_version_key_init(&y, HULL_VERSION_RPM, "1.0", 3);
+        T_EQ(hull_version_key_cmp(&x, &y, &c), -1);
+        T_EQ(hull_version_eq_hint(HULL_VERSION_MAVEN, "1.0", 3), 0);
+        T_TRUE(hull_version_eq_hint(HULL_VERSION_PEP440, "1.0", 3) ==
+               hull_version_eq_hint(HULL_VERSION_PEP440, "1", 1));
+        T_TRUE(hull_version_eq_hint(HULL_VERSION_PEP440, "1.0", 3) !=
+               hull_version_eq_hint(HULL_VERSION_PEP440, "1.1", 3));
+}
+
 TEST(language_ecosystems) {
         const struct hull_vuln_package p[] = {
                 {.ecosystem = "PyPI", .name = "example.pkg", .version = "1.9"},
