@@ -21,7 +21,7 @@ printf '%s\n' 'tag odd:1.0' 'layer' \
   "$mkfixture" --format oci "$tmp/odd.spec" "$tmp/odd image" ||
   { echo "Bail out! cannot build the images with $mkfixture"; exit 1; }
 images=(demo.tar clean.tar "odd image")
-echo "1..$(( ${#cases[@]} + 1 + ${#images[@]} + 1 ))"
+echo "1..$(( ${#cases[@]} + 1 + ${#images[@]} + 1 + 2 ))"
 n=0; bad=0
 check() { # name file
   n=$((n+1))
@@ -45,4 +45,9 @@ done
 "$hullscan" db import --db "$tmp/osv.db" examples/vuln/osv >/dev/null 2>&1
 "$hullscan" vuln --db "$tmp/osv.db" -f sarif -o "$tmp/vuln.sarif" examples/vuln/packages.json 2>/dev/null
 check "sarif of hullscan vuln" "$tmp/vuln.sarif"
+# `hullscan secrets`: a tree (an archive member among the results) and an image
+"$hullscan" secrets -f sarif -o "$tmp/secrets.sarif" tests/data/secrets/tree 2>/dev/null
+check "sarif of hullscan secrets on a tree" "$tmp/secrets.sarif"
+(cd "$tmp" && "$hullscan" secrets -f sarif -o secrets-image.sarif demo.tar 2>/dev/null)
+check "sarif of hullscan secrets on an image" "$tmp/secrets-image.sarif"
 exit $bad

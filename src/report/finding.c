@@ -200,11 +200,17 @@ void hull_finding_place(const struct hull_finding *x, char *buf, size_t size) {
         int n;
         if (!size)
                 return;
+        /* a secret in an archive member: FILE!/MEMBER:LINE */
+        const char *inner = x->secret ? x->secret->inner : NULL;
         if (!x->image_path && !x->image_field && !x->has_layer) {
-                snprintf(buf, size, "%s:%u", x->file ? x->file : "", x->line);
+                snprintf(buf, size, "%s%s%s:%u", x->file ? x->file : "", inner ? "!/" : "",
+                         inner ? inner : "", x->line);
                 return;
         }
-        if (x->image_path)
+        if (x->image_path && x->secret)
+                n = snprintf(buf, size, "/%s%s%s:%u", x->image_path, inner ? "!/" : "",
+                             inner ? inner : "", x->line);
+        else if (x->image_path)
                 n = snprintf(buf, size, "/%s", x->image_path);
         else
                 n = snprintf(buf, size, "%s", x->image_field ? x->image_field : "image");

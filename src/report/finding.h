@@ -102,7 +102,9 @@ int hull_findings_add(struct hull_findings *f, const struct hull_finding *x);
 void hull_findings_sort(struct hull_findings *f);
 /* Where a finding is, for one-line reports: "Dockerfile:12" for a file;
  * for an image finding its field ("config.User") or "/path" with the layer:
- * "/usr/bin/su (layer 2)", "/app/.env (layer 1, deleted in layer 3)".
+ * "/usr/bin/su (layer 2)", "/app/.env (layer 1, deleted in layer 3)"; a
+ * secret adds the archive member and the line: "lib/app.jar!/x.yml:3",
+ * "/app/.env:2 (layer 1, deleted in layer 3)".
  * Always NUL-terminated (truncated to size). */
 void hull_finding_place(const struct hull_finding *x, char *buf, size_t size);
 

@@ -126,15 +126,19 @@ static int secrets_summary(struct hull_buf *b, const struct hull_report_secrets 
         if (total > TABLE_MAX_NOTES)
                 HULL_TRY(hull_buf_printf(b, "  ... %" PRIu64 " more (see --format json)\n",
                                          total - TABLE_MAX_NOTES));
-        if (s->context)
-                HULL_TRY(hull_buf_printf(
-                        b,
-                        "\nbuild context: %" PRIu64 " files, %.1f MB would be "
-                        "sent; %" PRIu64 " excluded by %s\n",
-                        s->context_files, (double)s->context_bytes / 1e6, s->context_excluded,
-                        s->dockerignore ? ".dockerignore" : "nothing (no .dockerignore)"));
-        HULL_TRY(hull_buf_printf(b, "scanned %" PRIu64 " file%s, %.1f MB", s->files,
-                                 s->files == 1 ? "" : "s", (double)s->bytes / 1e6));
+        char size[32];
+        if (s->context) {
+                human(s->context_bytes, size, sizeof(size));
+                HULL_TRY(hull_buf_printf(b,
+                                         "\nbuild context: %" PRIu64 " files, %s would be sent; "
+                                         "%" PRIu64 " excluded by %s\n",
+                                         s->context_files, size, s->context_excluded,
+                                         s->dockerignore ? ".dockerignore"
+                                                         : "nothing (no .dockerignore)"));
+        }
+        human(s->bytes, size, sizeof(size));
+        HULL_TRY(hull_buf_printf(b, "scanned %" PRIu64 " file%s, %s", s->files,
+                                 s->files == 1 ? "" : "s", size));
         if (s->skipped)
                 HULL_TRY(hull_buf_printf(b, "; %" PRIu64 " skipped by --skip", s->skipped));
         if (s->baseline_ignored)
@@ -197,16 +201,25 @@ static int write_table(struct hull_buf *b, const struct hull_findings *f,
         }
         if (m->image)
                 HULL_TRY(image_notes(b, m->image));
-        if (m->secrets)
+        if (m->secrets && !(m->quiet && f->n == 0))
                 HULL_TRY(secrets_summary(b, m->secrets));
         if (f->n == 0) {
+                /* secrets: the files read, not the paths given */
+                size_t clean_n = m->secrets && !m->image ? (size_t)m->secrets->files : m->nfiles;
                 if (!m->quiet)
-                        HULL_TRY(hull_buf_printf(b, "no findings in %zu %s%s\n", m->nfiles, what,
-                                                 m->nfiles == 1 ? "" : "s"));
+                        HULL_TRY(hull_buf_printf(b, "no findings in %zu %s%s\n", clean_n, what,
+                                                 clean_n == 1 ? "" : "s"));
                 return HULL_OK;
         }
+        size_t nfiles = m->nfiles;
+        if (m->secrets && !m->image) {
+                /* the files with findings, not the paths given */
+                nfiles = 0;
+                for (size_t i = 0; i < f->n; i++)
+                        nfiles += i == 0 || strcmp(f->v[i].file, f->v[i - 1].file) != 0;
+        }
         HULL_TRY(hull_buf_printf(b, "\n%zu finding%s in %zu %s%s:", f->n, f->n == 1 ? "" : "s",
-                                 m->nfiles, what, m->nfiles == 1 ? "" : "s"));
+                                 nfiles, what, nfiles == 1 ? "" : "s"));
         for (int s = _HULL_SEV_MAX - 1; s >= 0; s--)
                 if (counts[s])
                         HULL_TRY(hull_buf_printf(b, " %zu %s", counts[s],

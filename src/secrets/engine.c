@@ -44,6 +44,9 @@
 #define MAX_FINDINGS 10000u    /* per stream; the rest counted */
 #define COMPACT_MIN (1u << 20) /* buffer size before compaction pays */
 #define MATCH_LIMIT 200000u    /* PCRE2 backtracking budget per match call */
+#define SNIFF 1024u            /* bytes that decide text or binary */
+#define ALLOW_BEHIND 4096u     /* hullscan:allow looked for before a secret, */
+#define ALLOW_AHEAD 256u       /* and after it, on its line */
 #define HEAP_LIMIT 4096u       /* KiB */
 
 enum { DB_MAIN, DB_PATH, DB_B64, NDB };
@@ -562,13 +565,18 @@ static void line_col(struct ctx *c, uint64_t pos, unsigned *line, unsigned *col)
 
 /* ---- checks ---------------------------------------------------------------------- */
 
-static bool allowed_inline(const struct ctx *c, uint64_t pos) {
+/* "hullscan:allow" on the line of the secret: at most ALLOW_BEHIND bytes
+ * before its start and ALLOW_AHEAD after its end, which the window always
+ * holds (drain and make_room keep them), so chunk sizes never change the
+ * answer. */
+static bool allowed_inline(const struct ctx *c, uint64_t start, uint64_t end) {
         static const char tag[] = "hullscan:allow";
-        const char *b = c->buf, *p = c->buf + (pos - c->base), *e = c->buf + c->len;
-        const char *ls = p, *le = p;
-        while (ls > b && ls[-1] != '\n' && p - ls < 4096)
+        const char *b = c->buf, *p = c->buf + (start - c->base), *q = c->buf + (end - c->base);
+        const char *e = c->buf + c->len;
+        const char *ls = p, *le = q;
+        while (ls > b && ls[-1] != '\n' && p - ls < ALLOW_BEHIND)
                 ls--;
-        while (le < e && *le != '\n' && le - p < 4096)
+        while (le < e && *le != '\n' && le - q < ALLOW_AHEAD)
                 le++;
         return memmem(ls, (size_t)(le - ls), tag, sizeof(tag) - 1) != NULL;
 }
@@ -661,14 +669,14 @@ static bool config_path(const char *path) {
         return !strncasecmp(base, ".env", 4) || !strncasecmp(base, "docker-compose", 14);
 }
 
-/* ELF, or a NUL in the first KiB. */
+/* ELF, or a NUL in p[0..n). */
 static bool looks_binary(const char *p, size_t n) {
         if (n >= 4 && !memcmp(p,
                               "\x7f"
                               "ELF",
                               4))
                 return true;
-        return memchr(p, 0, n < 1024 ? n : 1024) != NULL;
+        return memchr(p, 0, n) != NULL;
 }
 
 /* ---- base64 ------------------------------------------------------------------------ */
@@ -818,7 +826,8 @@ static int resolve(struct hull_secrets_scanner *sc, unsigned depth, const struct
                         se = ov[2 * cr->group + 1];
                 }
                 start = me > ms ? me : ms + 1;
-                if (refused(s, cr, c->buf + ss, se - ss) || allowed_inline(c, c->base + ss)) {
+                if (refused(s, cr, c->buf + ss, se - ss) ||
+                    allowed_inline(c, c->base + ss, c->base + se)) {
                         sc->st.refused++;
                         continue;
                 }
@@ -851,7 +860,7 @@ static int drain(struct hull_secrets_scanner *sc, unsigned depth) {
         for (size_t i = 0; i < c->nq; i++) {
                 const struct qhit *h = &c->q[i];
                 unsigned span = h->rule == sc->s->nrules ? B64_SPAN : sc->s->rules[h->rule].span;
-                if (!c->ended && h->end + 2ull * span > have) {
+                if (!c->ended && h->end + 2ull * span + ALLOW_AHEAD > have) {
                         c->q[keep++] = *h;
                         continue;
                 }
@@ -869,7 +878,8 @@ static int make_room(struct hull_secrets_scanner *sc, struct ctx *c, size_t n) {
         const uint64_t end = c->base + c->len;
         uint64_t keep_from = end > 3ull * sc->s->max_span ? end - 3ull * sc->s->max_span : 0;
         for (size_t i = 0; i < c->nq; i++) {
-                uint64_t f = c->q[i].end > sc->s->max_span ? c->q[i].end - sc->s->max_span : 0;
+                uint64_t back = (uint64_t)sc->s->max_span + ALLOW_BEHIND;
+                uint64_t f = c->q[i].end > back ? c->q[i].end - back : 0;
                 if (f < keep_from)
                         keep_from = f;
         }
@@ -901,6 +911,23 @@ static int make_room(struct hull_secrets_scanner *sc, struct ctx *c, size_t n) {
         return HULL_OK;
 }
 
+/* Whether the stream is text worth the base64 pseudo-rule, from its first
+ * SNIFF bytes (still all in the buffer: it is compacted only past 1 MiB);
+ * if so, the pseudo-rule runs over everything received until now. */
+static int sniff(struct hull_secrets_scanner *sc, struct ctx *c) {
+        c->sniffed = true;
+        if (!c->b64)
+                return HULL_OK;
+        if (c->base != 0 || looks_binary(c->buf, c->len < SNIFF ? c->len : SNIFF)) {
+                c->b64 = false;
+                return HULL_OK;
+        }
+        if (c->len && hs_scan_stream(c->hs[DB_B64], c->buf, (unsigned)c->len, 0, sc->scratch,
+                                     on_match, c) != HS_SUCCESS)
+                return c->err ? c->err : HULL_EINTERNAL;
+        return HULL_OK;
+}
+
 static int feed(struct hull_secrets_scanner *sc, unsigned depth, const void *buf, size_t n) {
         struct ctx *c = &sc->ctx[depth];
         const char *p = buf;
@@ -911,12 +938,12 @@ static int feed(struct hull_secrets_scanner *sc, unsigned depth, const void *buf
                 HULL_TRY(make_room(sc, c, k));
                 memcpy(c->buf + c->len, p, k);
                 c->len += k;
-                if (!c->sniffed) {
-                        c->sniffed = true;
-                        if (c->b64 && looks_binary(p, k))
-                                c->b64 = false;
-                }
-                const bool on[NDB] = {true, c->path_rules, c->b64};
+                /* base64 values: decided on the first SNIFF bytes, whatever the
+                 * chunks, and then run over what the buffer holds so far */
+                bool b64_now = c->sniffed && c->b64;
+                if (!c->sniffed && c->base + c->len >= SNIFF)
+                        HULL_TRY(sniff(sc, c));
+                const bool on[NDB] = {true, c->path_rules, b64_now};
                 for (int db = 0; db < NDB; db++)
                         if (on[db] && c->hs[db] &&
                             hs_scan_stream(c->hs[db], p, (unsigned)k, 0, sc->scratch, on_match,
@@ -931,6 +958,8 @@ static int feed(struct hull_secrets_scanner *sc, unsigned depth, const void *buf
 
 static int finish(struct hull_secrets_scanner *sc, unsigned depth) {
         struct ctx *c = &sc->ctx[depth];
+        if (!c->sniffed)
+                HULL_TRY(sniff(sc, c));
         const bool on[NDB] = {true, c->path_rules, c->b64};
         hs_error_t e = HS_SUCCESS;
         for (int db = 0; db < NDB; db++) {

@@ -138,8 +138,6 @@ static int on_hit(void *ud, const struct hull_secret_hit *h) {
         } else {
                 HULL_TRY(hull_buf_puts(&w->msg, red));
         }
-        if (h->inner)
-                HULL_TRY(hull_buf_printf(&w->msg, " in %s", h->inner));
         if (h->encoding)
                 HULL_TRY(hull_buf_printf(&w->msg, " (%s)", h->encoding));
         HULL_TRY(hull_buf_putc(&w->msg, 0));

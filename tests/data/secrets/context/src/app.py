@@ -1,0 +1,1 @@
+DB_PASSWORD = "Vq9xLm2Rt7pBz4Kw"
