@@ -52,6 +52,14 @@ step "Its layers and the instructions that made them" \
 step "The image findings as SARIF, written to build/demo-image.sarif" \
   image --format sarif -o build/demo-image.sarif build/demo-image.tar
 
+# Secrets: every file of every layer of the image (the .env a later layer
+# deleted included) and its config and history; then examples/ as the build
+# context `docker build examples` would send (.dockerignore applied).
+step "Find hard-coded secrets in every layer of the image" \
+  secrets build/demo-image.tar
+step "Find secrets in examples/ as a Docker build context" \
+  secrets --context examples
+
 # Vulnerabilities: example OSV records written for the demo (examples/vuln/osv,
 # not taken from any database) imported into build/demo-osv.db, then matched
 # against an example package list: a fixable HIGH, an unfixed HIGH, a MEDIUM.

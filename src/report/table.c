@@ -130,11 +130,12 @@ static int secrets_summary(struct hull_buf *b, const struct hull_report_secrets 
         if (s->context) {
                 human(s->context_bytes, size, sizeof(size));
                 HULL_TRY(hull_buf_printf(b,
-                                         "\nbuild context: %" PRIu64 " files, %s would be sent; "
-                                         "%" PRIu64 " excluded by %s\n",
-                                         s->context_files, size, s->context_excluded,
-                                         s->dockerignore ? ".dockerignore"
-                                                         : "nothing (no .dockerignore)"));
+                                         "\nbuild context: %" PRIu64 " files, %s would be sent; ",
+                                         s->context_files, size));
+                HULL_TRY(s->dockerignore
+                                 ? hull_buf_printf(b, "%" PRIu64 " excluded by .dockerignore\n",
+                                                   s->context_excluded)
+                                 : hull_buf_puts(b, "no .dockerignore, nothing excluded\n"));
         }
         human(s->bytes, size, sizeof(size));
         HULL_TRY(hull_buf_printf(b, "scanned %" PRIu64 " file%s, %s", s->files,

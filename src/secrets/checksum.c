@@ -343,6 +343,98 @@ static bool base64_placeholder(const char *s, size_t n) {
                hull_secret_reference((const char *)buf, (size_t)k);
 }
 
+static bool is_vowel(char c) {
+        return strchr("aeiouyAEIOUY", c) && c;
+}
+
+/* s[0..n) is a name in code rather than a value: letters, digits and '_',
+ * starting with a letter, whose words (cut between letters and digits, at
+ * '_' and at case changes: "PassInfoMixin", "symbol2label",
+ * "SECRET_KEY_BASE") are 2 to 15 letters holding a vowel (or an acronym of
+ * up to 4 capitals) or up to 4 digits.  Random tokens are full of one-letter
+ * and vowel-less words: 1 in 1,000 random 16-character strings passes, far
+ * fewer of 32. */
+static bool code_identifier(const char *s, size_t n) {
+        size_t i = 0;
+
+        if (n == 0 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+                return false;
+        while (i < n) {
+                size_t j = i, upper = 0;
+                bool vowel = false, digits;
+
+                if (s[i] == '_') {
+                        i++;
+                        continue;
+                }
+                if (base62_value((unsigned char)s[i]) < 0)
+                        return false;
+                digits = s[i] >= '0' && s[i] <= '9';
+                while (j < n && base62_value((unsigned char)s[j]) >= 0) {
+                        char a = s[j];
+                        bool dig = a >= '0' && a <= '9';
+                        if (j > i) {
+                                char p = s[j - 1];
+                                bool pl = p >= 'a' && p <= 'z', pu = p >= 'A' && p <= 'Z';
+                                bool au = a >= 'A' && a <= 'Z';
+                                if (dig != digits || (pl && au) ||
+                                    (pu && au && j + 1 < n && s[j + 1] >= 'a' && s[j + 1] <= 'z'))
+                                        break;
+                        }
+                        vowel |= is_vowel(a);
+                        upper += a >= 'A' && a <= 'Z';
+                        j++;
+                }
+                if (digits ? j - i > 4
+                           : j - i < 2 || j - i > 15 || (!vowel && !(upper == j - i && j - i <= 4)))
+                        return false;
+                i = j;
+        }
+        return true;
+}
+
+/* s[0..n) is a name that itself says "secret": letters, digits, '_', '-'
+ * and '.', one of its words a secret-ish word ("id-smime-aa-timeStampToken",
+ * "pkInitClientAuth", "SecretKeyRef"), at most one one-letter word (a
+ * random token holds none of these words). */
+static bool names_a_secret(const char *s, size_t n) {
+        static const char *const vocab[] = {
+                "pass",    "passwd", "password", "passwords", "passphrase", "secret",
+                "secrets", "token",  "tokens",   "auth",      "credential", "credentials",
+                "key",     "keys",   "apikey",   "private",   NULL,
+        };
+        size_t i = 0, singles = 0;
+        bool hit = false;
+
+        if (n == 0 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+                return false;
+        while (i < n) {
+                size_t j = i + 1;
+
+                if (s[i] == '_' || s[i] == '-' || s[i] == '.') {
+                        i++;
+                        continue;
+                }
+                if (base62_value((unsigned char)s[i]) < 0)
+                        return false;
+                while (j < n && base62_value((unsigned char)s[j]) >= 0) {
+                        char p = s[j - 1], a = s[j];
+                        bool pd = p >= '0' && p <= '9', ad = a >= '0' && a <= '9';
+                        if (pd != ad || (p >= 'a' && p <= 'z' && a >= 'A' && a <= 'Z') ||
+                            (p >= 'A' && p <= 'Z' && a >= 'A' && a <= 'Z' && j + 1 < n &&
+                             s[j + 1] >= 'a' && s[j + 1] <= 'z'))
+                                break;
+                        j++;
+                }
+                if (j - i == 1 && !(s[i] >= '0' && s[i] <= '9'))
+                        singles++;
+                for (size_t k = 0; vocab[k] && !hit; k++)
+                        hit = strlen(vocab[k]) == j - i && strncasecmp(vocab[k], s + i, j - i) == 0;
+                i = j;
+        }
+        return hit && singles <= 1;
+}
+
 bool hull_secret_generic_ok(const char *s, size_t n) {
         static const char *const ext[] = {".pem",  ".key", ".crt", ".cer", ".json", ".txt",
                                           ".yaml", ".yml", ".p12", ".pfx", ".jks",  NULL};
@@ -351,7 +443,8 @@ bool hull_secret_generic_ok(const char *s, size_t n) {
         if (n == 0 || s[0] == '/' || (n > 1 && (s[0] == '~' || s[0] == '.') && s[1] == '/') ||
             (n > 2 && s[0] == '.' && s[1] == '.' && s[2] == '/') || memmem(s, n, "://", 3))
                 return false;
-        if (provider_shaped(s, n) || base64_placeholder(s, n))
+        if (provider_shaped(s, n) || base64_placeholder(s, n) || code_identifier(s, n) ||
+            names_a_secret(s, n))
                 return false;
         for (size_t i = 0; ext[i]; i++) {
                 size_t l = strlen(ext[i]);

@@ -35,19 +35,27 @@ bool hull_secret_basic_auth_ok(const char *s, size_t n);
  * a credential rather than a name, a path or a URL: at least two kinds of
  * character among lower case, upper case, digits and symbols ('-', '_' and
  * '.' do not count: "db-credentials", "MY_TOKEN" are names), not a path
- * ("/run/secrets/db", "./key.pem"), no "://", and not the base64 of printable
- * text (the engine decodes such values and scans the text itself). */
+ * ("/run/secrets/db", "./key.pem"), no "://", not the base64 of printable
+ * text (the engine decodes such values and scans the text itself) nor the
+ * short base64 of a placeholder ("Y2hhbmdlbWU="), not a name in code
+ * ("PassInfoMixin", "symbol2label") or one that says it names a secret
+ * ("id-smime-aa-timeStampToken"), and not a value another rule judges: the
+ * shape of a GitHub or npm token (ghp_/gho_/ghu_/ghs_/ghr_/npm_ + 36,
+ * github_pat_: valid ones are that rule's, made-up ones nobody's) or a Stripe
+ * publishable key (pk_live_, public). */
 bool hull_secret_generic_ok(const char *s, size_t n);
 
 /* A password or token taken from a file format or URL rather than from a
  * provider's token format: not a placeholder, not a variable reference
- * (rule.h filters) and not an anonymous login ("anonymous", "guest").  For
+ * (rule.h filters) and not an anonymous login ("anonymous", "guest", also
+ * with a final '@').  For
  * rules that are not HULL_SECRET_GENERIC (so that the engine prefers them to
  * the generic assignment rule) but still read free-form values. */
 bool hull_secret_password_ok(const char *s, size_t n);
 
-/* hull_secret_password_ok() and hull_secret_generic_ok(): a free-form value
- * under a secret-ish name (.env files, shell histories). */
+/* hull_secret_password_ok() and hull_secret_generic_ok(), and not a UUID
+ * (an identifier, whatever its name): a free-form value under a secret-ish
+ * name (.env files, shell histories). */
 bool hull_secret_assigned_ok(const char *s, size_t n);
 
 /* Decode base64 (standard or URL alphabet, padding optional) s[0..n) into

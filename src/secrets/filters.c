@@ -92,6 +92,34 @@ static bool in_list(const char *w, const char *const *list) {
         return false;
 }
 
+/* Single-letter words of s[0..n), words cut as in code: at
+ * non-alphanumerics, between letters and digits, at a lower-to-upper case
+ * change and before the last capital of a run followed by a lower-case
+ * letter ("XMLHttp": XML, Http).  Names are words ("secretKeyBase",
+ * "SECRET_KEY", "k8s" has two); random strings are full of single letters
+ * ("tJ0KFMS1Jqvd33r": t, J, r). */
+static size_t single_letter_words(const char *s, size_t n) {
+        size_t count = 0, len = 0;
+
+        for (size_t i = 0; i < n; i++) {
+                bool cut = !is_alnum(s[i]);
+                if (i > 0 && !cut) {
+                        char a = s[i - 1], b = s[i];
+                        cut = is_digit(a) != is_digit(b) ||
+                              (a >= 'a' && a <= 'z' && b >= 'A' && b <= 'Z') ||
+                              (a >= 'A' && a <= 'Z' && b >= 'A' && b <= 'Z' && i + 1 < n &&
+                               s[i + 1] >= 'a' && s[i + 1] <= 'z');
+                }
+                if (cut) {
+                        count += len == 1 && is_alpha(s[i - 1]);
+                        len = 0;
+                }
+                if (is_alnum(s[i]))
+                        len++;
+        }
+        return count + (len == 1 && is_alpha(s[n - 1]));
+}
+
 /* ---- placeholders ---------------------------------------------------------- */
 
 /* clang-format off */
@@ -217,6 +245,11 @@ bool hull_secret_placeholder(const char *s, size_t n) {
                 return true;
         if (sequential(norm, k) && n < sizeof(norm))
                 return true;
+        /* a random value holds "Foo" or "Test" as a word now and then
+         * ("...NleQlgFooG2ud..."); random values are full of one-letter
+         * words, names and stand-ins are not */
+        if (n >= 16 && single_letter_words(s, n) >= 2)
+                return false;
         return has_placeholder_word(s, n);
 }
 
@@ -239,43 +272,53 @@ static const char *const reference_prefixes[] = {
 };
 /* clang-format on */
 
-/* Single-letter words of s[0..n), words cut as in code (rule.h): at
- * non-alphanumerics, between letters and digits, at a lower-to-upper case
- * change and before the last capital of a run followed by a lower-case
- * letter ("XMLHttp": XML, Http).  Names are words ("secretKeyBase",
- * "SECRET_KEY", "k8s" has two); random strings are full of single letters
- * ("tJ0KFMS1Jqvd33r": t, J, r). */
-static size_t single_letter_words(const char *s, size_t n) {
-        size_t count = 0, len = 0;
+/* s[0..n) (letters, digits, '_') reads as a name: its words (cut as in
+ * single_letter_words) are runs of at most 4 digits or 2 to 15 letters with
+ * a vowel, or short ones (db, cfg, URL); a segment of at most 3 characters
+ * ("k8s", "x") passes whatever it is. */
+static bool wordy(const char *s, size_t n) {
+        size_t i = 0;
 
-        for (size_t i = 0; i < n; i++) {
-                bool cut = !is_alnum(s[i]);
-                if (i > 0 && !cut) {
-                        char a = s[i - 1], b = s[i];
-                        cut = is_digit(a) != is_digit(b) ||
-                              (a >= 'a' && a <= 'z' && b >= 'A' && b <= 'Z') ||
-                              (a >= 'A' && a <= 'Z' && b >= 'A' && b <= 'Z' && i + 1 < n &&
-                               s[i + 1] >= 'a' && s[i + 1] <= 'z');
+        if (n <= 3)
+                return true;
+        while (i < n) {
+                size_t j = i + 1;
+                bool vowel = strchr("aeiouyAEIOUY", s[i]) && s[i];
+
+                if (s[i] == '_') {
+                        i++;
+                        continue;
                 }
-                if (cut) {
-                        count += len == 1 && is_alpha(s[i - 1]);
-                        len = 0;
+                while (j < n && is_alnum(s[j]) &&
+                       !(is_digit(s[j]) != is_digit(s[j - 1]) ||
+                         (s[j - 1] >= 'a' && s[j - 1] <= 'z' && s[j] >= 'A' && s[j] <= 'Z') ||
+                         (s[j - 1] >= 'A' && s[j - 1] <= 'Z' && s[j] >= 'A' && s[j] <= 'Z' &&
+                          j + 1 < n && s[j + 1] >= 'a' && s[j + 1] <= 'z'))) {
+                        vowel |= strchr("aeiouyAEIOUY", s[j]) && s[j];
+                        j++;
                 }
-                if (is_alnum(s[i]))
-                        len++;
+                if (is_digit(s[i]) ? j - i > 4 : j - i < 2 || j - i > 15 || (!vowel && j - i > 3))
+                        return false;
+                i = j;
         }
-        return count + (len == 1 && is_alpha(s[n - 1]));
+        return true;
 }
 
 /* An identifier path: config.db.password, self.token, settings.SECRET_KEY;
  * not a random value that happens to hold a dot ("Z.OC5xHWPhnAd6wHn",
- * "tJ0KFMS1Jqvd33r.NQCV0YK_nEw"). */
+ * "tJ0KFMS1Jqvd33r.NQCV0YK_nEw", "pwQlBtimU85IT.FP"): every segment is
+ * wordy. */
 static bool identifier_path(const char *s, size_t n) {
-        size_t dots = 0;
+        size_t dots = 0, seg = 0;
         bool start = true;
 
-        if (n >= 12 && single_letter_words(s, n) >= 2)
-                return false;
+        for (size_t i = 0; i <= n; i++) {
+                if (i < n && s[i] != '.')
+                        continue;
+                if (!wordy(s + seg, i - seg))
+                        return false;
+                seg = i + 1;
+        }
 
         for (size_t i = 0; i < n; i++) {
                 char c = s[i];

@@ -50,42 +50,46 @@
 #define HEXEND "(?![0-9A-Fa-f]{4})"
 
 /* A quoted value of 8 to 200 characters without white space: group 1. */
-#define QVALUE                                                                                     \
-        "(?|\"([^\"\\s\\\\]{8,200})\"|'([^'\\s\\\\]{8,200})'|`([^`\\s\\\\]{8,200})`)"
+#define QVALUE "(?|\"([^\"\\s\\\\]{8,200})\"|'([^'\\s\\\\]{8,200})'|`([^`\\s\\\\]{8,200})`)"
 
 /* A name and its value, in the ways code and configuration write them:
  *   NAME = VALUE, NAME: VALUE, NAME := VALUE, NAME => VALUE, <NAME>VALUE,
  *   ENV['NAME'] ||= VALUE, NAME = process.env.NAME || VALUE (also ?? and
- *   "or": a default), f("NAME", VALUE) (setProperty, Setenv, define),
+ *   Python's "get(...) or": a default), f("NAME", VALUE) (setProperty,
+ *   Setenv, define),
  *   key="NAME" value="VALUE" (.NET appSettings), Kubernetes env lists
  *   (- name: NAME, then value: VALUE on the next line) and NAME VALUE
  *   (Dockerfile ENV, #define);
  * ASSIGN is what comes between the name and the value's opening quote, for
  * provider rules whose value has a format of its own. */
 #define ASSIGN                                                                                     \
-        "(?:[\"'`]?\\]?\\s{0,4}(?:=|:=|:|=>|>|\\|\\|=)\\s{0,4}"                                         \
-        "(?:[^\\n;]{0,100}?(?:\\|\\||\\?\\?|[ \\t]or[ \\t])\\s{0,4})?"                                \
-        "|[\"'`]\\s{0,4},\\s{0,4}|[\"']\\s{1,4}(?i:value)\\s{0,4}=\\s{0,4}"                               \
+        "(?:[\"'`]?\\]?\\s{0,4}(?:=|:=|:(?!:)|=>|>|\\|\\|=)\\s{0,4}"                               \
+        "(?:[^\\n;]{0,100}?(?:\\|\\||\\?\\?|[)\\]][ \\t]+or[ \\t])\\s{0,4})?"                      \
+        "|[\"'`][ \\t]{0,4},[ \\t]{0,4}|[\"']\\s{1,4}(?i:value)\\s{0,4}=\\s{0,4}"                  \
         "|[\"']?[ \\t]*\\r?\\n[ \\t]*(?:-[ \\t]*)?value[ \\t]*:[ \\t]*|[ \\t]{1,4})[\"'`]?"
 
 /* A value under a secret-ish name in code or configuration: quoted (no
  * white space inside), or bare up to white space, a control byte (a string
  * in a binary) or punctuation that ends a value. */
 #define VALUE(min)                                                                                 \
-        "(?|\"([^\"\\s\\\\]{" min ",200})\"|'([^'\\s\\\\]{" min ",200})'|`([^`\\s\\\\]{" min ",200})`|"  \
-        "([^\\x00-\\x20\\x7f\"'`;,&<>(){}\\[\\]]{" min ",200})"                                       \
-        "(?=[\\x00-\\x20\\x7f;,&<)}\\]\"'`]|$))"
+        "(?|\"([^\"\\s\\\\]{" min ",200})\"|'([^'\\s\\\\]{" min ",200})'|"                         \
+        "`([^`\\s\\\\]{" min ",200})`|"                                                            \
+        "([^\\x00-\\x20\\x7f\"'`;,&<>(){}\\[\\]]{" min ",200})"                                    \
+        "(?=[\\x00-\\x20\\x7f;,&)}\\]\"'`]|$))"
 
 /* A secret-ish name (generic rule): anything that ends in password,
  * secret, token, api key... ("DB_PASSWORD", "spring.datasource.password",
- * "clientSecret"), or in a separate word "pass" ("db_pass", "dbPass",
- * "DB-PASS", not "bypass"), so that "password_hash" and "token_url" are not
- * names of secrets. */
+ * "clientSecret"), or in a word "pass" after another ("db_pass", "dbPass",
+ * "DB-PASS"; not "bypass", nor "pass" alone: "PASS: test_x" is a test log),
+ * so that "password_hash" and "token_url" are not names of secrets.  The
+ * name (48 characters at most) is taken whole (possessive) and its end
+ * checked by a look-behind: one pass over the name, not a search for the
+ * word at each of its characters. */
 #define SECRET_NAME                                                                                \
-        "(?:[A-Za-z0-9_.-]{0,40}?(?i:passw(?:or)?d|passphrase|secret(?:[_.-]?key)?|token"          \
-        "|api[_.-]?key|apikey|access[_.-]?key|client[_.-]?secret|auth(?:[_.-]?(?:key|token))?"     \
-        "|credentials?|private[_.-]?key)s?"                                                        \
-        "|[A-Za-z0-9_.-]{0,40}?(?:[_.-](?i:pass)|[a-z0-9]Pass)|(?i:pass))"
+        "[A-Za-z0-9_.-]{1,48}+(?<=[a-z0-9]Pass|(?i)[_.-]pass"                                      \
+        "|passwd|password|passwords|passphrase|secret|secrets|secret[_.-]key|secretkey|token"      \
+        "|tokens|apikey|apikeys|api[_.-]key|api[_.-]keys|accesskey|access[_.-]key|auth|authkey"    \
+        "|auth[_.-]key|credential|credentials|privatekey|private[_.-]key)"
 
 /* The secret-ish words for vectorscan (hs_regex of the generic rule): a
  * superset of SECRET_NAME's last word, caseless. */
@@ -115,7 +119,8 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "AWS access key ID",
                 .severity = HULL_SEV_CRITICAL,
                 .keywords = KW("AKIA", "ASIA", "ABIA", "ACCA"),
-                .regex = "(?<![A-Za-z0-9/+])(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}(?![A-Za-z0-9/+])",
+                .hs_regex = "(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}",
+                .regex = LBC("A-Za-z0-9/+") "(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}(?![A-Za-z0-9/+])",
                 .min_len = 20, .min_entropy = 3.0,
                 .allow = ALLOW("AKIAIOSFODNN7EXAMPLE", "AKIAI44QH8DHBEXAMPLE", "ASIAIOSFODNN7EXAMPLE"),
                 .fix = "Deactivate and delete the access key in IAM; use roles or the instance metadata service instead",
@@ -164,7 +169,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "GitHub personal access token (classic)",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("ghp_"),
-                .regex = LB "ghp_[A-Za-z0-9]{36}" RB,
+                .regex = LB "ghp_[A-Za-z0-9]{36}",
                 .min_len = 40, .min_entropy = 3.5,
                 .validate = hull_secret_base62_crc32_ok,
                 .fix = "Revoke the token in GitHub (Settings > Developer settings) and use a fine-grained or short-lived token from the environment",
@@ -175,7 +180,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "GitHub OAuth access token",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("gho_"),
-                .regex = LB "gho_[A-Za-z0-9]{36}" RB,
+                .regex = LB "gho_[A-Za-z0-9]{36}",
                 .min_len = 40, .min_entropy = 3.5,
                 .allow = ALLOW("gho_16C7e42F292c6912E7710c838347Ae178B4a"),
                 .validate = hull_secret_base62_crc32_ok,
@@ -187,7 +192,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "GitHub App user access token",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("ghu_"),
-                .regex = LB "ghu_[A-Za-z0-9]{36}" RB,
+                .regex = LB "ghu_[A-Za-z0-9]{36}",
                 .min_len = 40, .min_entropy = 3.5,
                 .validate = hull_secret_base62_crc32_ok,
                 .fix = "Revoke the token (the user can revoke the app's authorization) and keep tokens out of files",
@@ -198,7 +203,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "GitHub App installation access token",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("ghs_"),
-                .regex = LB "ghs_[A-Za-z0-9]{36}" RB,
+                .regex = LB "ghs_[A-Za-z0-9]{36}",
                 .min_len = 40, .min_entropy = 3.5,
                 .validate = hull_secret_base62_crc32_ok,
                 .fix = "Revoke the installation token and mint short-lived tokens at run time",
@@ -209,7 +214,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "GitHub App refresh token",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("ghr_"),
-                .regex = LB "ghr_[A-Za-z0-9]{36,76}" RB,
+                .regex = LB "ghr_(?:[A-Za-z0-9]{76}|[A-Za-z0-9]{36,75}" RB ")",
                 .span = 128, .min_len = 40, .min_entropy = 3.5,
                 .validate = hull_secret_base62_crc32_ok,
                 .fix = "Revoke the app's authorization for the user and keep refresh tokens in a secret store",
@@ -220,7 +225,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "GitHub fine-grained personal access token",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("github_pat_"),
-                .regex = LB "github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}" RB,
+                .regex = LB "github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}",
                 .min_len = 93, .min_entropy = 4.0,
                 .fix = "Revoke the token in GitHub (Settings > Developer settings) and pass it from a secret store",
                 .docs = "https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/managing-your-personal-access-tokens#fine-grained-personal-access-tokens",
@@ -305,7 +310,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "GitLab OAuth application secret",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("gloas-"),
-                .regex = LB "gloas-[A-Za-z0-9_-]{64}" RBD,
+                .regex = LB "gloas-[A-Za-z0-9_-]{64}",
                 .span = 96, .min_len = 70, .min_entropy = 3.5,
                 .fix = "Renew the application secret in GitLab and keep it in a secret store",
                 .docs = "https://docs.gitlab.com/security/tokens/#token-prefixes",
@@ -367,7 +372,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "Bitbucket app password",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("ATBB"),
-                .regex = LB "ATBB[A-Za-z0-9_=.-]{32}" RBD,
+                .regex = LB "ATBB[A-Za-z0-9_=.-]{32}",
                 .min_len = 36, .min_entropy = 3.5,
                 .fix = "Revoke the app password in Bitbucket (Personal settings) and use an access token from a secret store",
                 .docs = "https://support.atlassian.com/bitbucket-cloud/docs/app-passwords/",
@@ -398,7 +403,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .severity = HULL_SEV_MEDIUM,
                 .keywords = KW("atlassian", "jira", "confluence"),
                 .regex = "(?i:(?:atlassian|jira|confluence)[_.-]?(?:api[_.-]?)?(?:token|key|password|secret))"
-                         ASSIGN LB "([A-Za-z0-9]{24})" RB,
+                         ASSIGN LB "(?!ATATT3|ATCTT3|ATBB)([A-Za-z0-9]{24})" RBD,
                 .secret_group = 1, .min_len = 24, .min_entropy = 3.5,
                 .fix = FIX_ROTATE,
                 .docs = "https://support.atlassian.com/atlassian-account/docs/manage-api-tokens-for-your-atlassian-account/",
@@ -410,7 +415,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "Slack bot token",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("xoxb-"),
-                .regex = LB "xoxb-[0-9]{10,13}-[0-9]{10,13}-[A-Za-z0-9]{24}" RBD,
+                .regex = LB "xoxb-[0-9]{10,13}-[0-9]{10,13}-[A-Za-z0-9]{24}",
                 .min_len = 50, .min_entropy = 3.5,
                 .fix = "Revoke the token (auth.revoke, or reinstall the app) and load it from a secret store",
                 .docs = "https://api.slack.com/authentication/token-types#bot",
@@ -420,7 +425,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "Slack user token",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("xoxp-"),
-                .regex = LB "xoxp-[0-9]{10,13}-[0-9]{10,13}-[0-9]{10,13}-[a-f0-9]{32}" RBD,
+                .regex = LB "xoxp-[0-9]{10,13}-[0-9]{10,13}-[0-9]{10,13}-[a-f0-9]{32}" HEXEND,
                 .span = 128, .min_len = 70, .min_entropy = 3.5,
                 .fix = "Revoke the token (auth.revoke) and load it from a secret store",
                 .docs = "https://api.slack.com/authentication/token-types#user",
@@ -430,7 +435,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "Slack app-level token",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("xapp-"),
-                .regex = LB "xapp-[0-9]-[A-Z0-9]{9,12}-[0-9]{10,13}-[a-f0-9]{64}" RBD,
+                .regex = LB "xapp-[0-9]-[A-Z0-9]{9,12}-[0-9]{10,13}-[a-f0-9]{64}" HEXEND,
                 .span = 128, .min_len = 90, .min_entropy = 3.5,
                 .fix = "Revoke the app-level token in the app's Basic Information page",
                 .docs = "https://api.slack.com/authentication/token-types#app-level",
@@ -511,7 +516,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "Google API key",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("AIza"),
-                .regex = LB "AIza[0-9A-Za-z_-]{35}" RBD,
+                .regex = LB "AIza[0-9A-Za-z_-]{35}",
                 .min_len = 39, .min_entropy = 3.5,
                 .fix = "Delete or regenerate the key in the Google Cloud console and restrict the new one",
                 .docs = "https://cloud.google.com/docs/authentication/api-keys",
@@ -545,7 +550,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "Google OAuth client secret",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("GOCSPX-"),
-                .regex = LB "GOCSPX-[A-Za-z0-9_-]{28}" RBD,
+                .regex = LB "GOCSPX-[A-Za-z0-9_-]{28}",
                 .min_len = 35, .min_entropy = 3.5,
                 .fix = "Reset the client secret in the Google Cloud console (APIs & Services > Credentials)",
                 .docs = "https://developers.google.com/identity/protocols/oauth2",
@@ -662,6 +667,18 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .docs = "https://www.twilio.com/docs/iam/credentials/api",
         },
         {
+                .id = "twilio-api-key",
+                .title = "Twilio API key SID",
+                .severity = HULL_SEV_MEDIUM,
+                /* no keyword: "SK" is shorter than a keyword may be, so
+                 * vectorscan looks for the whole shape */
+                .hs_regex = "SK[0-9a-f]{32}",
+                .regex = LB "SK[0-9a-f]{32}" HEXEND,
+                .min_len = 34, .min_entropy = 3.0,
+                .fix = "Delete the API key in the Twilio Console; its secret is likely nearby",
+                .docs = "https://www.twilio.com/docs/iam/api-keys",
+        },
+        {
                 .id = "sendgrid-api-key",
                 .title = "SendGrid API key",
                 .severity = HULL_SEV_HIGH,
@@ -675,7 +692,8 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "Mailgun API key",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("key-"),
-                .regex = "(?<![A-Za-z0-9_-])key-[0-9a-f]{32}" RBD,
+                .hs_regex = "key-[0-9a-f]{32}",
+                .regex = LBC("A-Za-z0-9_-") "key-[0-9a-f]{32}" HEXEND,
                 .min_len = 36, .min_entropy = 3.0,
                 .fix = "Regenerate the API key in the Mailgun control panel",
                 .docs = "https://documentation.mailgun.com/docs/mailgun/api-reference/authentication/",
@@ -717,7 +735,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "npm access token",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("npm_"),
-                .regex = LB "npm_[A-Za-z0-9]{36}" RB,
+                .regex = LB "npm_[A-Za-z0-9]{36}",
                 .min_len = 40, .min_entropy = 3.5,
                 .validate = hull_secret_base62_crc32_ok,
                 .fix = "Revoke the token (npm token revoke) and use a granular token from a CI secret",
@@ -801,7 +819,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "NuGet.org API key",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("oy2"),
-                .regex = LB "oy2[a-z0-9]{43}" RB,
+                .regex = LB "oy2[a-z0-9]{43}",
                 .min_len = 46, .min_entropy = 3.5,
                 .fix = "Delete or regenerate the key on nuget.org (API Keys)",
                 .docs = "https://learn.microsoft.com/en-us/nuget/nuget-org/scoped-api-keys",
@@ -820,7 +838,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "JFrog Artifactory API key",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("AKCp"),
-                .regex = LB "AKCp[A-Za-z0-9]{69}" RB,
+                .regex = LB "AKCp[A-Za-z0-9]{69}",
                 .min_len = 73, .min_entropy = 4.0,
                 .fix = "Revoke the API key in Artifactory and move to access tokens from a secret store",
                 .docs = "https://jfrog.com/help/r/jfrog-platform-administration-documentation/api-keys",
@@ -839,7 +857,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "SonarQube token",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("sqp_", "squ_", "sqa_"),
-                .regex = LB "sq[pua]_[a-f0-9]{40}" RB,
+                .regex = LB "sq[pua]_[a-f0-9]{40}" HEXEND,
                 .min_len = 44, .min_entropy = 3.0,
                 .fix = "Revoke the token in SonarQube (My Account > Security)",
                 .docs = "https://docs.sonarsource.com/sonarqube-server/latest/user-guide/managing-tokens/",
@@ -869,7 +887,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "Buildkite API access token",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("bkua_"),
-                .regex = LB "bkua_[a-f0-9]{40}" RB,
+                .regex = LB "bkua_[a-f0-9]{40}" HEXEND,
                 .min_len = 45, .min_entropy = 3.0,
                 .fix = "Revoke the token in Buildkite (Personal settings > API access tokens)",
                 .docs = "https://buildkite.com/docs/apis/managing-api-tokens",
@@ -879,7 +897,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "Prefect Cloud API key",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("pnu_", "pnb_"),
-                .regex = LB "pn[ub]_[A-Za-z0-9]{36}" RB,
+                .regex = LB "pn[ub]_[A-Za-z0-9]{36}",
                 .min_len = 40, .min_entropy = 3.5,
                 .fix = "Delete the key in Prefect Cloud (Profile > API keys)",
                 .docs = "https://docs.prefect.io/v3/manage/cloud/manage-users/api-keys",
@@ -891,7 +909,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "Heroku API key",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("HRKU-"),
-                .regex = LB "HRKU-[A-Za-z0-9_-]{60}" RBD,
+                .regex = LB "HRKU-[A-Za-z0-9_-]{60}",
                 .min_len = 65, .min_entropy = 3.5,
                 .fix = "Regenerate the API key (heroku authorizations:revoke) and keep it out of images",
                 .docs = "https://devcenter.heroku.com/articles/authentication",
@@ -939,7 +957,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "Alibaba Cloud AccessKey ID",
                 .severity = HULL_SEV_CRITICAL,
                 .keywords = KW("LTAI"),
-                .regex = LB "LTAI[A-Za-z0-9]{12,20}" RB,
+                .regex = LB "LTAI(?:[A-Za-z0-9]{20}|[A-Za-z0-9]{12,19}" RB ")",
                 .min_len = 16, .min_entropy = 3.0,
                 .fix = "Disable and delete the AccessKey pair in the RAM console; use RAM roles instead",
                 .docs = "https://www.alibabacloud.com/help/en/ram/user-guide/create-an-accesskey-pair",
@@ -960,7 +978,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "Databricks personal access token",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("dapi"),
-                .regex = LB "dapi[a-f0-9]{32}(?:-[0-9])?" RBD,
+                .regex = LB "dapi[a-f0-9]{32}(?:-[0-9](?![A-Za-z0-9_-]))?" HEXEND,
                 .min_len = 36, .min_entropy = 3.0,
                 .fix = "Revoke the token in Databricks (User settings > Developer > Access tokens)",
                 .docs = "https://docs.databricks.com/en/dev-tools/auth/pat.html",
@@ -970,7 +988,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "Databricks service principal OAuth secret",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("dose"),
-                .regex = LB "dose[a-f0-9]{32}" RB,
+                .regex = LB "dose[a-f0-9]{32}" HEXEND,
                 .min_len = 36, .min_entropy = 3.0,
                 .fix = "Delete the OAuth secret of the service principal in the Databricks account console",
                 .docs = "https://docs.databricks.com/en/dev-tools/auth/oauth-m2m.html",
@@ -1023,7 +1041,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "Netlify access token",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("nfp_", "netlify"),
-                .regex = "(?|" LB "(nfp_[A-Za-z0-9]{36})" RB
+                .regex = "(?|" LB "(nfp_[A-Za-z0-9]{36})"
                          "|(?i:netlify[A-Za-z0-9_.-]{0,20}?(?:auth[_.-]?token|token|api[_.-]?key))" ASSIGN
                          LB "([A-Za-z0-9_-]{40,46})" RBD ")",
                 .secret_group = 1, .min_len = 40, .min_entropy = 3.5,
@@ -1045,7 +1063,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "Supabase personal access token",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("sbp_"),
-                .regex = LB "sbp_[a-f0-9]{40}" RB,
+                .regex = LB "sbp_[a-f0-9]{40}" HEXEND,
                 .min_len = 44, .min_entropy = 3.0,
                 .fix = "Revoke the token in the Supabase dashboard (Account > Access tokens)",
                 .docs = "https://supabase.com/docs/reference/api/introduction",
@@ -1093,7 +1111,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "1Password account Secret Key",
                 .severity = HULL_SEV_CRITICAL,
                 .keywords = KW("A3-"),
-                .regex = LB "A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}" RBD,
+                .regex = LB "A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}",
                 .min_len = 34, .min_entropy = 3.5,
                 .fix = "Regenerate the Secret Key in the 1Password account settings and keep the Emergency Kit offline",
                 .docs = "https://support.1password.com/secret-key/",
@@ -1122,7 +1140,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "Pulumi access token",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("pul-"),
-                .regex = LB "pul-[a-f0-9]{40}" RB,
+                .regex = LB "pul-[a-f0-9]{40}" HEXEND,
                 .min_len = 44, .min_entropy = 3.0,
                 .fix = "Delete the token in Pulumi Cloud (Settings > Access tokens)",
                 .docs = "https://www.pulumi.com/docs/pulumi-cloud/access-management/access-tokens/",
@@ -1190,7 +1208,8 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "Square access token",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("EAAA", "sq0atp-"),
-                .regex = LB "(?:EAAA[A-Za-z0-9_-]{60}|sq0atp-[A-Za-z0-9_-]{22})" RBD,
+                .hs_regex = "EAAA[A-Za-z0-9_-]{24}|sq0atp-[A-Za-z0-9_-]{22}",
+                .regex = LB "(?:EAAA[A-Za-z0-9_-]{60}" RBD "|sq0atp-[A-Za-z0-9_-]{22})",
                 .min_len = 29, .min_entropy = 3.5,
                 .fix = "Revoke the access token in the Square Developer Dashboard",
                 .docs = "https://developer.squareup.com/docs/build-basics/access-tokens",
@@ -1200,7 +1219,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "Square OAuth application secret",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("sq0csp-"),
-                .regex = LB "sq0csp-[A-Za-z0-9_-]{43}" RBD,
+                .regex = LB "sq0csp-[A-Za-z0-9_-]{43}",
                 .min_len = 50, .min_entropy = 3.5,
                 .fix = "Replace the application secret in the Square Developer Dashboard",
                 .docs = "https://developer.squareup.com/docs/oauth-api/overview",
@@ -1219,7 +1238,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "Adobe Developer Console client secret",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("p8e-"),
-                .regex = LB "p8e-[A-Za-z0-9_-]{32}" RBD,
+                .regex = LB "p8e-[A-Za-z0-9_-]{32}",
                 .min_len = 36, .min_entropy = 3.5,
                 .fix = "Rotate the client secret in the Adobe Developer Console",
                 .docs = "https://developer.adobe.com/developer-console/docs/guides/authentication/ServerToServerAuthentication/implementation/",
@@ -1229,6 +1248,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "Facebook (Meta) access token",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("EAA"),
+                .hs_regex = "EAA[A-Z][A-Za-z0-9]{24}",
                 .regex = LB "EAA[A-Z][A-Za-z0-9]{100,300}" RB,
                 .span = 320, .min_len = 104, .min_entropy = 4.0,
                 .fix = "Invalidate the token (log the user out, reset the app secret) and fetch tokens at run time",
@@ -1355,7 +1375,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "Telegram bot token",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW(":AA"),
-                .regex = "(?<![A-Za-z0-9_:])[0-9]{8,10}:AA[A-Za-z0-9_-]{33}" RBD,
+                .regex = LBC("A-Za-z0-9_:") "[0-9]{8,10}:AA[A-Za-z0-9_-]{33}",
                 .min_len = 44, .min_entropy = 3.5,
                 .allow = ALLOW("123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11"),
                 .fix = "Revoke the token with @BotFather (/revoke) and load the new one from a secret store",
@@ -1404,7 +1424,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "Notion integration token",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("ntn_", "secret_"),
-                .regex = LB "(?:ntn_[0-9]{11}[A-Za-z0-9]{35}|secret_[A-Za-z0-9]{43})" RB,
+                .regex = LB "(?:ntn_[0-9]{11}[A-Za-z0-9]{35}|secret_[A-Za-z0-9]{43})",
                 .min_len = 50, .min_entropy = 3.5,
                 .fix = "Refresh the integration's secret in Notion (Settings > Integrations)",
                 .docs = "https://developers.notion.com/docs/authorization",
@@ -1433,7 +1453,8 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "Dropbox short-lived access token",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("sl."),
-                .regex = "(?<![A-Za-z0-9_.-])sl\\.(?:u\\.)?[A-Za-z0-9_-]{130,1400}" RBD,
+                .hs_regex = "sl\\.(?:u\\.)?[A-Za-z0-9_-]{32}",
+                .regex = LBC("A-Za-z0-9_.-") "sl\\.(?:u\\.)?[A-Za-z0-9_-]{130,1400}" RBD,
                 .span = 1500, .min_len = 133, .min_entropy = 4.0,
                 .fix = "Revoke the token (auth/token/revoke) and keep refresh tokens in a secret store",
                 .docs = "https://developers.dropbox.com/oauth-guide",
@@ -1512,7 +1533,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "OpenAI API key (user key)",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("T3BlbkFJ"),
-                .regex = LB "sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}" RB,
+                .regex = LB "sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}",
                 .min_len = 51, .min_entropy = 4.0,
                 .fix = "Revoke the key in the OpenAI platform (API keys) and load keys from a secret store",
                 .docs = "https://platform.openai.com/docs/api-reference/authentication",
@@ -1570,7 +1591,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "Hugging Face access token",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("hf_"),
-                .regex = LB "hf_[A-Za-z0-9]{34}" RB,
+                .regex = LB "hf_[A-Za-z0-9]{34}",
                 .min_len = 37, .min_entropy = 3.5,
                 .fix = "Invalidate the token in Hugging Face (Settings > Access Tokens)",
                 .docs = "https://huggingface.co/docs/hub/security-tokens",
@@ -1580,7 +1601,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "Hugging Face organization API token",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("api_org_"),
-                .regex = LB "api_org_[A-Za-z0-9]{34}" RB,
+                .regex = LB "api_org_[A-Za-z0-9]{34}",
                 .min_len = 42, .min_entropy = 3.5,
                 .fix = "Invalidate the organization token in Hugging Face",
                 .docs = "https://huggingface.co/docs/hub/security-tokens",
@@ -1590,7 +1611,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "Groq API key",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("gsk_"),
-                .regex = LB "gsk_[A-Za-z0-9]{52}" RB,
+                .regex = LB "gsk_[A-Za-z0-9]{52}",
                 .min_len = 56, .min_entropy = 3.5,
                 .fix = "Delete the key in the Groq console (API Keys)",
                 .docs = "https://console.groq.com/docs/quickstart",
@@ -1600,7 +1621,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "Replicate API token",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("r8_"),
-                .regex = LB "r8_[A-Za-z0-9]{37}" RB,
+                .regex = LB "r8_[A-Za-z0-9]{37}",
                 .min_len = 40, .min_entropy = 3.5,
                 .fix = "Disable the token in Replicate (Account > API tokens)",
                 .docs = "https://replicate.com/docs/topics/security/api-tokens",
@@ -1610,7 +1631,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "Perplexity API key",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("pplx-"),
-                .regex = LB "pplx-[A-Za-z0-9]{48}" RB,
+                .regex = LB "pplx-[A-Za-z0-9]{48}",
                 .min_len = 53, .min_entropy = 3.5,
                 .fix = "Revoke the key in the Perplexity API settings",
                 .docs = "https://docs.perplexity.ai/guides/getting-started",
@@ -1716,7 +1737,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .severity = HULL_SEV_CRITICAL,
                 .keywords = KW("PRIVATE KEY"),
                 .regex = "-----BEGIN PRIVATE KEY-----[A-Za-z0-9+/=\\s\\\\]{64,32000}?-----END PRIVATE KEY-----",
-                .flags = HULL_SECRET_MULTILINE, .span = 32768, .min_len = 120, .min_entropy = 4.0,
+                .flags = HULL_SECRET_MULTILINE, .span = 32768, .min_len = 110, .min_entropy = 4.0,
                 .fix = FIX_KEY,
                 .docs = "https://www.rfc-editor.org/rfc/rfc5208#section-5",
         },
@@ -1748,7 +1769,8 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "JSON Web Token",
                 .severity = HULL_SEV_MEDIUM,
                 .keywords = KW("eyJ"),
-                .regex = "(?<![A-Za-z0-9_.-])eyJ[A-Za-z0-9_-]{12,2000}\\.eyJ[A-Za-z0-9_-]{12,8000}\\.[A-Za-z0-9_-]{16,1400}" RBD,
+                .hs_regex = "eyJ[A-Za-z0-9_-]{12}",
+                .regex = LBC("A-Za-z0-9_.-") "eyJ[A-Za-z0-9_-]{12,2000}\\.eyJ[A-Za-z0-9_-]{12,8000}\\.[A-Za-z0-9_-]{16,1400}" RBD,
                 .span = 12000, .min_len = 60, .min_entropy = 4.0,
                 .allow = ALLOW("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"),
                 .validate = hull_secret_jwt_ok,
@@ -1824,7 +1846,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .keywords = KW("http://", "https://"),
                 /* only URLs with a user-info part, not every URL */
                 .hs_regex = "(?i)https?://[^\\s:/@?#'\"<>]{0,128}:[^\\s/@'\"<>]{1,128}@",
-                .regex = "(?<![A-Za-z0-9+.-])(?i:https?)://" USERINFO,
+                .regex = LBC("A-Za-z0-9+.-") "(?i:https?)://" USERINFO,
                 .secret_group = 2, .flags = HULL_SECRET_GENERIC, .min_len = 4, .min_entropy = 2.0,
                 .fix = FIX_URL,
                 .docs = "https://www.rfc-editor.org/rfc/rfc3986#section-3.2.1",
@@ -1848,7 +1870,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                                "svn://", "svn+ssh://", "ssh://", "nats://", "kafka://", "mqtt://", "mssql://",
                                "sqlserver://", "couchdb://", "cassandra://", "neo4j://", "bolt://", "clickhouse://",
                                "influxdb://", "memcached://", "elasticsearch://", "git://"),
-                .regex = "(?<![A-Za-z0-9+.-])(?i:ldaps?|smtps?|imaps?|pop3|svn(?:\\+ssh)?|ssh|nats|kafka|mqtt|mssql"
+                .regex = LBC("A-Za-z0-9+.-") "(?i:ldaps?|smtps?|imaps?|pop3|svn(?:\\+ssh)?|ssh|nats|kafka|mqtt|mssql"
                          "|sqlserver|couchdb|cassandra|neo4j|bolt|clickhouse|influxdb|memcached|elasticsearch|git)://" USERINFO,
                 .secret_group = 2, .flags = HULL_SECRET_GENERIC, .min_len = 4, .min_entropy = 2.0,
                 .fix = FIX_URL,
@@ -1866,24 +1888,24 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 /* assignments of 8+ characters only, not every "token": one
                  * alternative per form of the regex (ASSIGN), each ending
                  * inside the regex's match */
-                .hs_regex = "(?i)(?:" HS_SECRET_WORD "[\"'`]?\\]?\\s{0,4}(?:=|:|\\|\\|=)\\s{0,4}[\"'`]?\\S{8}"
-                            "|" HS_SECRET_WORD "[\"'`]\\s{0,4},\\s{0,4}[\"'`]\\S{8}"
-                            "|" HS_SECRET_WORD "[\"']\\s{1,4}value\\s{0,4}=\\s{0,4}[\"']\\S{8}"
+                .hs_regex = "(?i)(?:" HS_SECRET_WORD "[\"'`]?\\]?\\s{0,4}(?:=|:=|:|=>|\\|\\|=)\\s{0,4}[\"'`]?\\S{8}"
+                            "|" HS_SECRET_WORD "[\"'`][ \\t]{0,4},[ \\t]{0,4}[\"'`]\\S{8}"
+                            "|(?:\\|\\||\\?\\?|[)\\]][ \\t]+or[ \\t])\\s{0,4}[\"'`]\\S{8}"
+                            "|" HS_SECRET_WORD "[\"']\\s{1,4}value\\s{0,4}=\\s{0,4}[\"'`]\\S{8}"
                             "|" HS_SECRET_WORD "[\"']?[ \\t]*\\r?\\n[ \\t]*(?:-[ \\t]*)?value[ \\t]*:"
-                            "|^[ \\t]*(?:ENV|ARG)[ \\t]+[A-Za-z0-9_.-]{0,40}" HS_SECRET_WORD "[ \\t]+\\S"
-                            "|^[ \\t]*#[ \\t]*define[ \\t]+[A-Za-z0-9_]{0,40}" HS_SECRET_WORD "[ \\t]+[\"'`]"
-                            "|<[A-Za-z0-9_.-]{0,40}" HS_SECRET_WORD ">\\s{0,4}[^<>\\s\"']{8})",
+                            "|^[ \\t]*(?:ENV|ARG)[ \\t]+[A-Za-z0-9_.-]{0,44}" HS_SECRET_WORD "[ \\t]+\\S"
+                            "|^[ \\t]*#[ \\t]*define[ \\t]+[A-Za-z0-9_.-]{0,44}" HS_SECRET_WORD "[ \\t]+[\"'`]"
+                            "|<[A-Za-z0-9_.-]{0,44}" HS_SECRET_WORD ">\\s{0,4}[^<>\\s\"']{8})",
                 .regex = "(?|<" SECRET_NAME ">\\s{0,4}([^<>\\s\"']{8,200})\\s{0,4}</"
                          "|(?<![^\\n])[ \\t]*(?:ENV|ARG)[ \\t]+" SECRET_NAME "[ \\t]+" VALUE("8")
                          "|(?<![^\\n])[ \\t]*#[ \\t]*define[ \\t]+" SECRET_NAME "[ \\t]+" QVALUE
                          "|(?<![A-Za-z0-9_.-])(?i:key|name)\\s{0,4}=\\s{0,4}[\"']" SECRET_NAME
                          "[\"']\\s{1,4}(?i:value)\\s{0,4}=\\s{0,4}" QVALUE
-                         "|(?<![A-Za-z0-9_.-])" SECRET_NAME "[\"'`]?\\]?\\s{0,4}(?:=|:=|:|=>|\\|\\|=)\\s{0,4}"
-                         "[^\\n;]{0,100}?(?:\\|\\||\\?\\?|[ \\t]or[ \\t])\\s{0,4}" QVALUE
-                         "|(?<![A-Za-z0-9_.-])" SECRET_NAME "[\"'`]\\s{0,4},\\s{0,4}" QVALUE
-                         "|(?<![A-Za-z0-9_.-])" SECRET_NAME "[\"']?[ \\t]*\\r?\\n[ \\t]*(?:-[ \\t]*)?value[ \\t]*:[ \\t]*"
-                         VALUE("8")
-                         "|(?<![A-Za-z0-9_.-])" SECRET_NAME "[\"'`]?\\]?\\s{0,4}(?:=|:=|:|=>|\\|\\|=)\\s{0,4}" VALUE("8") ")",
+                         "|\\([ \\t]{0,4}[\"'`]" SECRET_NAME "[\"'`][ \\t]{0,4},[ \\t]{0,4}" QVALUE
+                         "|(?<![A-Za-z0-9_.-])" SECRET_NAME
+                         "(?|[\"'`]?\\]?\\s{0,4}(?:=|:=|:(?!:)|=>|\\|\\|=)\\s{0,4}"
+                         "(?|[^\\n;]{0,100}?(?:\\|\\||\\?\\?|[)\\]][ \\t]+or[ \\t])\\s{0,4}" QVALUE "|" VALUE("8") ")"
+                         "|[\"']?[ \\t]*\\r?\\n[ \\t]*(?:-[ \\t]*)?value[ \\t]*:[ \\t]*" VALUE("8") "))",
                 .secret_group = 1, .flags = HULL_SECRET_GENERIC, .span = 400, .min_len = 8, .min_entropy = 3.0,
                 .validate = hull_secret_generic_ok,
                 .fix = FIX_GENERIC,
@@ -1907,7 +1929,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .keywords = KW("pass", "secret", "token", "key", "auth", "credential"),
                 .regex = "(?<![^\\n])[ \\t]*(?:export[ \\t]+)?[A-Za-z0-9_.]{0,60}?"
                          "(?i:pass(?:word|wd)?|secret|token|[_.]key|apikey|auth|credentials?)"
-                         "[ \\t]*=[ \\t]*(?|\"([^\"\\s]{6,500})\"|'([^'\\s]{6,500})'|([^\\s\"'#]{6,500}))",
+                         "[ \\t]*=[ \\t]*(?|\"([^\"\\s]{6,500})\"|'([^'\\s]{6,500})'|([^\\s\"']{6,500}))",
                 .secret_group = 1, .span = 700, .min_len = 6, .min_entropy = 2.5,
                 .path = "(?:^|/)(?:\\.env(?:\\.[A-Za-z0-9_-]+)?|[^/]+\\.env)$",
                 .validate = hull_secret_assigned_ok,
@@ -1918,8 +1940,11 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .id = "shell-history-secret",
                 .title = "Password or token on a command line in a shell history",
                 .severity = HULL_SEV_MEDIUM,
-                .keywords = KW("pass", "token", "secret", "api-key", "api_key", "mysql", "sshpass", " -u "),
-                .regex = "(?:--(?:password|passwd|pass|token|api-key|api_key|secret|auth-token)(?:=|[ \\t]+)"
+                .keywords = KW("pass", "token", "secret", "api-key", "api_key", "mysql", "sshpass", " -u ",
+                               "login"),
+                .regex = "(?:\\b(?:docker|podman|buildah|nerdctl|skopeo|oras|helm[ \\t]+registry)[ \\t]+login\\b"
+                         "[^\\n]{0,200}?[ \\t]-p[ \\t]+"
+                         "|--(?:password|passwd|pass|token|api-key|api_key|secret|auth-token)(?:=|[ \\t]+)"
                          "|(?<=[ \\t])-p(?=[^\\s-])|\\bsshpass[ \\t]+-p[ \\t]*|[ \\t]-u[ \\t]+[^\\s:]{1,64}:"
                          "|\\bexport[ \\t]+[A-Za-z0-9_]{0,40}(?i:password|passwd|secret|token|api_key|access_key)=)"
                          "[\"']?([^\\s\"']{6,200})",
@@ -1936,7 +1961,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "Password in .netrc",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("password"),
-                .regex = "(?<![A-Za-z0-9_])password[ \\t]+([^\\s$]{4,512})",
+                .regex = "(?<![A-Za-z0-9_])(?<!anonymous[ \\t])password[ \\t]+([^\\s$]{4,512})",
                 .secret_group = 1, .span = 600, .min_len = 4, .min_entropy = 2.0,
                 .path = "(?:^|/)[._]netrc$",
                 .validate = hull_secret_password_ok,
