@@ -464,7 +464,9 @@ bool hull_secret_generic_ok(const char *s, size_t n) {
                 else if (c != '-' && c != '_' && c != '.')
                         sym = true;
         }
-        return lo + up + dig + sym >= 2;
+        /* letters only (with _ . -) is a word or an identifier in code
+         * (CurToken := tkSemicolon, PCredHandle), not a generated secret */
+        return lo + up + dig + sym >= 2 && (dig || sym);
 }
 
 bool hull_secret_password_ok(const char *s, size_t n) {
