@@ -267,13 +267,19 @@ static enum kind sniff(const unsigned char *p, size_t n, unsigned *ret_skip) {
                 return K_ZIP;
         if (tar_header(p, n))
                 return K_TAR;
-        if (n >= 2 && p[0] == 0xff && p[1] == 0xfe) {
-                *ret_skip = 2;
-                return K_UTF16LE;
-        }
-        if (n >= 2 && p[0] == 0xfe && p[1] == 0xff) {
-                *ret_skip = 2;
-                return K_UTF16BE;
+        /* a BOM, and at least 10% of the code units after it ASCII (a zero
+         * high byte): text in any script has its spaces and newlines, while
+         * bytes that only start like a BOM (binary, broken UTF-8) have few
+         * NULs and are scanned as they are */
+        if (n >= 2 && ((p[0] == 0xff && p[1] == 0xfe) || (p[0] == 0xfe && p[1] == 0xff))) {
+                bool little = p[0] == 0xff;
+                size_t units = (n - 2) / 2, ascii = 0;
+                for (size_t i = 2; i + 1 < n; i += 2)
+                        ascii += (little ? p[i + 1] : p[i]) == 0;
+                if (units == 0 || ascii * 10 >= units) {
+                        *ret_skip = 2;
+                        return little ? K_UTF16LE : K_UTF16BE;
+                }
         }
         /* no BOM: at least 90% of the code units are printable ASCII, so
          * nearly half the bytes are NUL (text has none: one memchr) */

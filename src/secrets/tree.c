@@ -279,9 +279,12 @@ static void read_file(struct worker *w, struct batch *b, uint32_t i) {
         }
         if ((uint64_t)st.st_size > t->max_file) {
                 w->skipped_large++;
-                note(t, w->path, "%s, larger than the %s limit",
-                     human((uint64_t)st.st_size, h1, sizeof(h1)),
-                     human(t->max_file, h2, sizeof(h2)));
+                /* bytes too when the rounded sizes would read the same */
+                human((uint64_t)st.st_size, h1, sizeof(h1));
+                human(t->max_file, h2, sizeof(h2));
+                if (!strcmp(h1, h2))
+                        snprintf(h1, sizeof(h1), "%llu bytes", (unsigned long long)st.st_size);
+                note(t, w->path, "%s, larger than the %s limit", h1, h2);
                 goto out;
         }
         if (st.st_size > READ_BYTES)
