@@ -315,7 +315,7 @@ int cmd_secrets(int argc, const char **argv, struct hull_ctx *ctx) {
                 rs.bytes = 0;
                 struct hull_secrets_stats es;
                 hull_secrets_job_stats(job, &es);
-                rs.bytes = es.bytes;
+                rs.bytes = es.bytes + job->dedup_bytes;
                 if (hull_cli_report_image(&ri, img, scan, NULL, &ra)) {
                         rc = HULL_EXIT_INTERNAL;
                         goto done;
@@ -352,7 +352,7 @@ int cmd_secrets(int argc, const char **argv, struct hull_ctx *ctx) {
                 rs.files = ts.files + (has_stdin ? 1 : 0);
                 struct hull_secrets_stats es;
                 hull_secrets_job_stats(job, &es);
-                rs.bytes = es.bytes;
+                rs.bytes = es.bytes + job->dedup_bytes;
                 rs.skipped = ts.skipped_glob;
                 rs.context = context;
                 rs.dockerignore = ts.context_dockerignore;

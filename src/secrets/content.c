@@ -1076,6 +1076,10 @@ int hull_content_end(struct hull_content_walker *w) {
         return r;
 }
 
+struct hull_secrets_scanner *hull_content_scanner(struct hull_content_walker *w) {
+        return w->sc;
+}
+
 void hull_content_stats(const struct hull_content_walker *w, struct hull_secrets_stats *ret) {
         hull_secrets_scanner_stats(w->sc, ret);
 }

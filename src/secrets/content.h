@@ -85,6 +85,9 @@ int hull_content_data(struct hull_content_walker *w, const void *buf, size_t n);
  * (hits still pending for it are not reported). */
 int hull_content_end(struct hull_content_walker *w);
 
+/* The walker's engine scanner (for hull_secrets_path_class). */
+struct hull_secrets_scanner *hull_content_scanner(struct hull_content_walker *w);
+
 /* The engine statistics of the walker's scanner. */
 void hull_content_stats(const struct hull_content_walker *w, struct hull_secrets_stats *ret);
 

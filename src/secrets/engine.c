@@ -1029,6 +1029,18 @@ int hull_secrets_begin(struct hull_secrets_scanner *sc, const char *path, hull_s
         return HULL_OK;
 }
 
+uint64_t hull_secrets_path_class(struct hull_secrets_scanner *sc, const char *path) {
+        const struct hull_secrets *s = sc->s;
+        uint64_t h = 1469598103934665603ull ^ (config_path(path) ? 1 : 2);
+        for (size_t i = 0; path && i < s->nrules; i++) {
+                const struct crule *cr = &s->rules[i];
+                if (cr->path_re && pcre2_match(cr->path_re, (PCRE2_SPTR)path, strlen(path), 0, 0,
+                                               sc->md, sc->mctx) >= 0)
+                        h = (h ^ (i + 3)) * 1099511628211ull;
+        }
+        return h;
+}
+
 int hull_secrets_data(struct hull_secrets_scanner *sc, const void *buf, size_t n) {
         if (!sc->ctx[0].open)
                 return HULL_EINVAL;

@@ -93,6 +93,12 @@ int hull_secrets_data(struct hull_secrets_scanner *sc, const void *buf, size_t n
  * scanner ready for the next begin, also after an error. */
 int hull_secrets_end(struct hull_secrets_scanner *sc);
 
+/* What of a path changes a scan of the same bytes: the path rules that
+ * apply and whether base64 values are decoded, as a hash.  Two streams of
+ * equal bytes under paths of equal class give equal hits (the content
+ * scan's de-duplication, job.c, relies on it). */
+uint64_t hull_secrets_path_class(struct hull_secrets_scanner *sc, const char *path);
+
 /* begin + data + end over one buffer. */
 int hull_secrets_scan_buffer(struct hull_secrets_scanner *sc, const char *path, const void *buf,
                              size_t n, hull_secret_hit_fn *fn, void *ud);

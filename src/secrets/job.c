@@ -1,4 +1,16 @@
-/* job.c - see job.h.  Workers find, the job's lock serialises appends. */
+/* job.c - see job.h.  Workers find, the job's lock serialises appends.
+ *
+ * De-duplication: images and trees hold many copies of the same file (a
+ * layer that chowns or touches files rewrites them all, vendored packages
+ * repeat).  A file of at most DEDUPE_MAX bytes is collected first; its
+ * CRC-64 with its size, its base name and its path class (which path rules
+ * apply, whether base64 values are decoded: hull_secrets_path_class) key a
+ * cache of the hits its bytes gave; a file with the same key is not scanned
+ * again, its hits are replayed under its own path (allow-lists, severities
+ * and fingerprints are applied per place).  A file whose scan made a note
+ * (damaged archive, limit) is not cached.  CRC-64 is not collision-proof
+ * against a crafted file, but a crafted image could as well encrypt its
+ * secrets: this is about accidental copies. */
 #include "secrets/job.h"
 
 #include <errno.h>
@@ -7,11 +19,40 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <isa-l/crc64.h>
+
 #include "basic/alloc.h"
 #include "basic/buf.h"
 #include "basic/err.h"
 #include "image/layers.h"
 #include "image/oci.h"
+
+#define DEDUPE_MAX (1u << 20) /* files collected and de-duplicated */
+#define DEDUPE_BUCKETS (1u << 16)
+
+/* A hit kept for replay; strings in the job's arena. */
+struct dd_hit {
+        const struct hull_secret_rule *rule;
+        const char *secret, *encoding, *inner;
+        size_t secret_len;
+        uint64_t offset;
+        unsigned line, col, end_line;
+};
+
+struct dd_entry {
+        uint64_t crc, size, cls, base;
+        const struct dd_hit *hits;
+        size_t nhits;
+        struct dd_entry *next;
+};
+
+/* A hit of the file being scanned, strings as offsets into the worker's recbuf. */
+struct rec_hit {
+        const struct hull_secret_rule *rule;
+        size_t secret, secret_len, encoding, inner; /* offsets; SIZE_MAX: NULL */
+        uint64_t offset;
+        unsigned line, col, end_line;
+};
 
 struct hull_secrets_job_worker {
         struct hull_secrets_job *job;
@@ -23,6 +64,14 @@ struct hull_secrets_job_worker {
         const char *field;                    /* images: config.Env[2]; NULL */
         char *path_copy;                      /* owned copy of path */
         struct hull_buf msg;
+        /* de-duplication */
+        bool buffering; /* the file is being collected in fbuf */
+        uint64_t fsize;
+        struct hull_buf fbuf;
+        bool recording, noted;
+        struct rec_hit *rec;
+        size_t nrec, caprec;
+        struct hull_buf recbuf;
 };
 
 void hull_secret_redact(const char *s, size_t n, char *out, size_t size) {
@@ -85,10 +134,50 @@ static void add_note(struct hull_secrets_job *job, const char *text) {
                 job->notes_dropped++;
 }
 
+static size_t rec_str(struct hull_secrets_job_worker *w, const char *s, size_t n, bool *bad) {
+        size_t off = w->recbuf.len;
+        if (!s)
+                return SIZE_MAX;
+        if (hull_buf_put(&w->recbuf, s, n) || hull_buf_putc(&w->recbuf, 0))
+                *bad = true;
+        return off;
+}
+
+/* Keep a copy of hit h of the file being scanned, for the cache. */
+static void record(struct hull_secrets_job_worker *w, const struct hull_secret_hit *h) {
+        bool bad = false;
+        if (w->nrec == w->caprec) {
+                size_t ncap = w->caprec ? 2 * w->caprec : 8;
+                struct rec_hit *v = hull_realloc(w->rec, ncap * sizeof(*v));
+                if (!v) {
+                        w->noted = true; /* not cached, the scan goes on */
+                        return;
+                }
+                w->rec = v;
+                w->caprec = ncap;
+        }
+        struct rec_hit *x = &w->rec[w->nrec];
+        *x = (struct rec_hit){.rule = h->rule,
+                              .secret_len = h->secret_len,
+                              .offset = h->offset,
+                              .line = h->line,
+                              .col = h->col,
+                              .end_line = h->end_line};
+        x->secret = rec_str(w, h->secret, h->secret_len, &bad);
+        x->encoding = rec_str(w, h->encoding, h->encoding ? strlen(h->encoding) : 0, &bad);
+        x->inner = rec_str(w, h->inner, h->inner ? strlen(h->inner) : 0, &bad);
+        if (bad)
+                w->noted = true;
+        else
+                w->nrec++;
+}
+
 static int on_hit(void *ud, const struct hull_secret_hit *h) {
         struct hull_secrets_job_worker *w = ud;
         struct hull_secrets_job *job = w->job;
         const struct hull_secret_rule *r = h->rule;
+        if (w->recording)
+                record(w, h);
         char red[80], fp[65];
         struct hull_finding_secret sec = {
                 .redacted = !job->opts.show,
@@ -171,6 +260,7 @@ static int on_hit(void *ud, const struct hull_secret_hit *h) {
 static void on_note(void *ud, const char *path, const char *inner, const char *msg) {
         struct hull_secrets_job_worker *w = ud;
         char buf[1024];
+        w->noted = true;
         if (w->layer)
                 snprintf(buf, sizeof(buf), "layer %u: %s%s%s: %s", w->layer->index, path,
                          inner ? "!/" : "", inner ? inner : "", msg);
@@ -191,16 +281,22 @@ int hull_secrets_job_init(struct hull_secrets_job *job, const struct hull_secret
         job->out = out;
         pthread_mutex_init(&job->lock, NULL);
         hull_arena_init(&job->arena, 16u << 20);
+        hull_arena_init(&job->dd_arena, 256u << 20); /* full: files are no longer cached */
         if (nworkers == 0)
                 nworkers = 1;
         job->workers = new0(struct hull_secrets_job_worker, nworkers);
         if (!job->workers)
                 return HULL_ENOMEM;
         job->nworkers = nworkers;
+        job->dd = new0(struct dd_entry *, DEDUPE_BUCKETS);
+        if (!job->dd)
+                return HULL_ENOMEM;
         for (unsigned i = 0; i < nworkers; i++) {
                 struct hull_secrets_job_worker *w = &job->workers[i];
                 w->job = job;
                 hull_buf_init(&w->msg, 1u << 20);
+                hull_buf_init(&w->fbuf, DEDUPE_MAX);
+                hull_buf_init(&w->recbuf, 64u << 20);
                 HULL_TRY(hull_content_walker_new(set, &w->walker));
         }
         return HULL_OK;
@@ -227,13 +323,21 @@ void hull_secrets_job_release(struct hull_secrets_job *job) {
         for (unsigned i = 0; job->workers && i < job->nworkers; i++) {
                 hull_content_walker_free(job->workers[i].walker);
                 hull_buf_release(&job->workers[i].msg);
+                hull_buf_release(&job->workers[i].fbuf);
+                hull_buf_release(&job->workers[i].recbuf);
+                hull_free(job->workers[i].rec);
                 hull_free(job->workers[i].path_copy);
         }
         hull_free(job->workers);
         job->workers = NULL;
+        hull_free(job->dd);
+        job->dd = NULL;
         hull_arena_release(&job->arena);
+        hull_arena_release(&job->dd_arena);
         pthread_mutex_destroy(&job->lock);
 }
+
+static int walker_begin(struct hull_secrets_job_worker *w, uint64_t size);
 
 static int worker_begin(struct hull_secrets_job_worker *w, const char *file, const char *path,
                         uint64_t size) {
@@ -244,6 +348,17 @@ static int worker_begin(struct hull_secrets_job_worker *w, const char *file, con
         w->path = w->path_copy;
         w->file = w->layer ? w->job->img->ref : w->path_copy;
         (void)file;
+        w->fsize = size;
+        w->buffering = size > 0 && size <= DEDUPE_MAX;
+        w->recording = false;
+        if (w->buffering) {
+                hull_buf_reset(&w->fbuf);
+                return HULL_OK;
+        }
+        return walker_begin(w, size);
+}
+
+static int walker_begin(struct hull_secrets_job_worker *w, uint64_t size) {
         struct hull_content_opts co = {
                 .max_file_bytes = w->job->opts.max_file_bytes,
                 .hit = on_hit,
@@ -269,10 +384,117 @@ static int tree_begin(void *ud, unsigned worker, const char *path, uint64_t size
         return HULL_OK;
 }
 
+/* Give the collected bytes to the walker and stream the rest. */
+static int flush_collected(struct hull_secrets_job_worker *w) {
+        w->buffering = false;
+        HULL_TRY(walker_begin(w, w->fsize));
+        return w->fbuf.len ? hull_content_data(w->walker, w->fbuf.data, w->fbuf.len) : HULL_OK;
+}
+
+static uint64_t base_hash(const char *path) {
+        const char *b = strrchr(path, '/');
+        uint64_t h = 1469598103934665603ull;
+        for (b = b ? b + 1 : path; *b; b++)
+                h = (h ^ (unsigned char)*b) * 1099511628211ull;
+        return h;
+}
+
+/* A collected file: replay the hits of an earlier equal one, or scan it and
+ * cache its hits. */
+static int end_collected(struct hull_secrets_job_worker *w) {
+        struct hull_secrets_job *job = w->job;
+        uint64_t crc = crc64_ecma_refl(0, (const unsigned char *)w->fbuf.data, w->fbuf.len);
+        uint64_t cls = hull_secrets_path_class(hull_content_scanner(w->walker), w->path);
+        uint64_t base = base_hash(w->path), size = w->fbuf.len;
+        size_t b = (size_t)((crc ^ cls ^ base) & (DEDUPE_BUCKETS - 1));
+        const struct dd_entry *e;
+
+        w->buffering = false;
+        pthread_mutex_lock(&job->lock);
+        for (e = job->dd[b]; e; e = e->next)
+                if (e->crc == crc && e->size == size && e->cls == cls && e->base == base)
+                        break;
+        if (e) {
+                job->dedup_files++;
+                job->dedup_bytes += size;
+        }
+        pthread_mutex_unlock(&job->lock);
+        if (e) {
+                /* entries never change once in the table */
+                for (size_t i = 0; i < e->nhits; i++) {
+                        const struct dd_hit *x = &e->hits[i];
+                        struct hull_secret_hit h = {
+                                .rule = x->rule,
+                                .secret = x->secret,
+                                .secret_len = x->secret_len,
+                                .match = x->secret,
+                                .match_len = x->secret_len,
+                                .offset = x->offset,
+                                .line = x->line,
+                                .col = x->col,
+                                .end_line = x->end_line,
+                                .encoding = x->encoding,
+                                .inner = x->inner,
+                        };
+                        HULL_TRY(on_hit(w, &h));
+                }
+                return HULL_OK;
+        }
+        w->recording = true;
+        w->noted = false;
+        w->nrec = 0;
+        hull_buf_reset(&w->recbuf);
+        int r = walker_begin(w, size);
+        if (!r && size)
+                r = hull_content_data(w->walker, w->fbuf.data, w->fbuf.len);
+        int r2 = hull_content_end(w->walker);
+        w->recording = false;
+        HULL_TRY(r ? r : r2);
+        if (w->noted)
+                return HULL_OK;
+        /* cache it (a concurrent equal file may have won: both are kept, the
+         * older first in the chain) */
+        pthread_mutex_lock(&job->lock);
+        struct dd_entry *ne = hull_arena_alloc(&job->dd_arena, sizeof(*ne));
+        struct dd_hit *hits =
+                w->nrec ? hull_arena_alloc(&job->dd_arena, w->nrec * sizeof(*hits)) : NULL;
+        char *strs = w->recbuf.len ? hull_arena_alloc(&job->dd_arena, w->recbuf.len) : NULL;
+        if (ne && (hits || !w->nrec) && (strs || !w->recbuf.len)) {
+                if (strs)
+                        memcpy(strs, w->recbuf.data, w->recbuf.len);
+                for (size_t i = 0; i < w->nrec; i++) {
+                        const struct rec_hit *x = &w->rec[i];
+                        hits[i] = (struct dd_hit){
+                                .rule = x->rule,
+                                .secret = strs + x->secret,
+                                .secret_len = x->secret_len,
+                                .encoding = x->encoding == SIZE_MAX ? NULL : strs + x->encoding,
+                                .inner = x->inner == SIZE_MAX ? NULL : strs + x->inner,
+                                .offset = x->offset,
+                                .line = x->line,
+                                .col = x->col,
+                                .end_line = x->end_line,
+                        };
+                }
+                *ne = (struct dd_entry){crc, size, cls, base, hits, w->nrec, job->dd[b]};
+                job->dd[b] = ne;
+        }
+        pthread_mutex_unlock(&job->lock);
+        return HULL_OK;
+}
+
 static int tree_data(void *ud, unsigned worker, const void *buf, size_t n, struct hull_diag *d) {
         struct hull_secrets_job *job = ud;
         struct hull_secrets_job_worker *w = &job->workers[worker % job->nworkers];
-        int r = hull_content_data(w->walker, buf, n);
+        int r;
+        if (w->buffering && w->fbuf.len + n <= DEDUPE_MAX) {
+                r = hull_buf_put(&w->fbuf, buf, n);
+        } else {
+                /* not collected, or it grew past the limit: stream it */
+                r = w->buffering ? flush_collected(w) : HULL_OK;
+                if (!r)
+                        r = hull_content_data(w->walker, buf, n);
+        }
         if (r)
                 return hull_diag_set(d, r, w->file, 0, 0, "cannot scan for secrets: %s",
                                      hull_strerror(r));
@@ -282,7 +504,7 @@ static int tree_data(void *ud, unsigned worker, const void *buf, size_t n, struc
 static int tree_end(void *ud, unsigned worker, struct hull_diag *d) {
         struct hull_secrets_job *job = ud;
         struct hull_secrets_job_worker *w = &job->workers[worker % job->nworkers];
-        int r = hull_content_end(w->walker);
+        int r = w->buffering ? end_collected(w) : hull_content_end(w->walker);
         if (r)
                 return hull_diag_set(d, r, w->file, 0, 0, "cannot scan for secrets: %s",
                                      hull_strerror(r));

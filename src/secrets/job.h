@@ -50,6 +50,7 @@ struct hull_secrets_job_opts {
 };
 
 struct hull_secrets_job_worker;
+struct dd_entry;
 
 struct hull_secrets_job {
         const struct hull_secrets *set;
@@ -69,6 +70,10 @@ struct hull_secrets_job {
         struct hull_secrets_stats stats; /* summed at hull_secrets_job_release */
         uint64_t files;
         uint64_t allowed; /* findings the allow-list took */
+        /* de-duplication (job.c): files equal to one already scanned */
+        struct dd_entry **dd;
+        struct hull_arena dd_arena;
+        uint64_t dedup_files, dedup_bytes;
 };
 
 /* nworkers: the most workers that will call in at once (tree or scan
