@@ -348,20 +348,26 @@ static bool is_vowel(char c) {
 }
 
 /* s[0..n) is a name in code rather than a value: letters, digits and '_',
- * starting with a letter, whose words (cut between letters and digits, at
- * '_' and at case changes: "PassInfoMixin", "symbol2label",
- * "SECRET_KEY_BASE") are 2 to 15 letters holding a vowel (or an acronym of
- * up to 4 capitals) or up to 4 digits.  Random tokens are full of one-letter
- * and vowel-less words: 1 in 1,000 random 16-character strings passes, far
- * fewer of 32. */
-static bool code_identifier(const char *s, size_t n) {
+ * starting with a letter (after leading '_'s: "_R12BASE"), whose words (cut
+ * between letters and digits, at '_' and at case changes: "PassInfoMixin",
+ * "symbol2label", "SECRET_KEY_BASE") are 2 to 15 letters holding a vowel (or
+ * an acronym of up to 4 capitals) or up to 4 digits; with `prefix` (by
+ * default: in a name with a '_') the first word may also be one letter or up
+ * to 3 lower-case consonants, the prefixes of Hungarian and C-constant
+ * notation ("P11_KIT_URI", "_R12BASE", "S3Object").  Random tokens are full
+ * of one-letter and vowel-less words: 1 in 1,000 random 16-character strings
+ * passes, far fewer of 32. */
+static bool code_identifier_p(const char *s, size_t n, bool prefix) {
         size_t i = 0;
+        bool first = prefix;
 
-        if (n == 0 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+        while (i < n && s[i] == '_')
+                i++;
+        if (i == n || !((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')))
                 return false;
         while (i < n) {
                 size_t j = i, upper = 0;
-                bool vowel = false, digits;
+                bool vowel = false, digits, ok;
 
                 if (s[i] == '_') {
                         i++;
@@ -385,12 +391,22 @@ static bool code_identifier(const char *s, size_t n) {
                         upper += a >= 'A' && a <= 'Z';
                         j++;
                 }
-                if (digits ? j - i > 4
-                           : j - i < 2 || j - i > 15 || (!vowel && !(upper == j - i && j - i <= 4)))
+                if (digits)
+                        ok = j - i <= 4;
+                else
+                        ok = j - i >= 2 && j - i <= 15 && (vowel || (upper == j - i && j - i <= 4));
+                if (!ok && first && !digits && j < n && (j - i == 1 || (j - i <= 3 && upper == 0)))
+                        ok = true; /* P, S, pw-like prefixes, before more words */
+                if (!ok)
                         return false;
+                first = false;
                 i = j;
         }
         return true;
+}
+
+static bool code_identifier(const char *s, size_t n) {
+        return code_identifier_p(s, n, memchr(s, '_', n) != NULL);
 }
 
 /* s[0..n) is a name that itself says "secret": letters, digits, '_', '-'
@@ -435,10 +451,546 @@ static bool names_a_secret(const char *s, size_t n) {
         return hit && singles <= 1;
 }
 
-bool hull_secret_generic_ok(const char *s, size_t n) {
+/* ---- code, markup and prose ------------------------------------------------
+ *
+ * What a name like "token" or "password" is followed by in real files is
+ * mostly not a value: code (Pascal's "CurToken:=tkSemicolon", "PAspellToken
+ * = ^AspellToken", Objective-C selectors "setCredential:forProtectionSpace:"),
+ * documentation (man pages' "\fB\-\-password=\fR\fIpassword\fR", passwd(5)'s
+ * "account:password:UID:GID:GECOS:directory:shell") or identifiers (URNs).
+ * These shapes are cheap to recognise and a generated secret almost never has
+ * them; they run only on values a generic rule's regex already matched. */
+
+static bool is_letter(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool is_digit(char c) {
+        return c >= '0' && c <= '9';
+}
+
+static bool is_ident(char c) {
+        return is_letter(c) || is_digit(c) || c == '_';
+}
+
+static bool all_digits(const char *s, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                if (!is_digit(s[i]))
+                        return false;
+        return n > 0;
+}
+
+static int hex_value(char c) {
+        if (is_digit(c))
+                return c - '0';
+        if (c >= 'a' && c <= 'f')
+                return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F')
+                return c - 'A' + 10;
+        return -1;
+}
+
+/* c is one of set (set a C string; never the NUL byte). */
+static bool one_of(char c, const char *set) {
+        return c && strchr(set, c);
+}
+
+/* s[0..n) is a name or a member access in code: identifiers joined by '.',
+ * "^." (Pascal), "->" or "::" ("cfg.Credentials.SecretAccessKey",
+ * "P^.Token", "self->token").  Each identifier must read as a name
+ * (code_identifier()) unless `loose` (any identifier not starting with a
+ * digit: after a dereference, "sEntry^.sp_pwdp" is code whatever its
+ * names). */
+static bool code_path(const char *s, size_t n, bool loose) {
+        size_t i = 0;
+
+        while (i < n) {
+                size_t j = i;
+
+                while (j < n && is_ident(s[j]))
+                        j++;
+                if (j == i || (loose ? is_digit(s[i]) : !code_identifier(s + i, j - i)))
+                        return false;
+                if (j == n)
+                        return true;
+                if (s[j] == '.')
+                        j++;
+                else if (j + 1 < n &&
+                         ((s[j] == '^' && s[j + 1] == '.') || (s[j] == '-' && s[j + 1] == '>') ||
+                          (s[j] == ':' && s[j + 1] == ':')))
+                        j += 2;
+                else
+                        return false;
+                i = j;
+        }
+        return false;
+}
+
+/* A word of 5 or more letters with 2 or more vowels (a, e, i, o, u) among
+ * the words of s[0..n) (cut at non-letters and at case changes as in
+ * code_identifier()): "Interpolation", "Server", "Entry"; random strings
+ * seldom hold one ("SRvhlpiRX", "Jgjya"). */
+static bool long_word(const char *s, size_t n) {
+        size_t i = 0;
+
+        while (i < n) {
+                size_t j = i, vowels = 0;
+
+                if (!is_letter(s[i])) {
+                        i++;
+                        continue;
+                }
+                while (j < n && is_letter(s[j]) &&
+                       !(j > i && s[j] >= 'A' && s[j] <= 'Z' && s[j - 1] >= 'a' &&
+                         s[j - 1] <= 'z') &&
+                       !(j > i && s[j - 1] >= 'A' && s[j - 1] <= 'Z' && s[j] >= 'A' &&
+                         s[j] <= 'Z' && j + 1 < n && s[j + 1] >= 'a' && s[j + 1] <= 'z')) {
+                        vowels += one_of((char)(s[j] | 0x20), "aeiou");
+                        j++;
+                }
+                if (j - i >= 5 && vowels >= 2)
+                        return true;
+                i = j;
+        }
+        return false;
+}
+
+/* s[0..n) reads as a name in code: one that says "secret"
+ * (names_a_secret(): "CLIENT_SECRET", "CurTokenText") or a code_path()
+ * with a long_word() ("InterpolationInJSX", "cmakedefine"). */
+static bool name_like(const char *s, size_t n, bool loose) {
+        return names_a_secret(s, n) || (code_path(s, n, loose) && long_word(s, n));
+}
+
+/* A name with code around it: a pointer type, dereference or address
+ * ("^AspellToken", "*cfg.SessionToken", "@DoPassword", "P^.Token",
+ * "pEntry^.pw_passwd"), a negation or marker ("!auth.useApiKey",
+ * "?InterpolationInJSX"), a preprocessor word ("#cmakedefine"), the rest of
+ * Pascal's ":=" ("=idtoken"), a name cut from a string concatenation
+ * ("',CurTokenText,'"), followed by punctuation ("CLIENT_SECRET??",
+ * "**AWS_ACCESS_KEY_ID**", "gs_host_header=", "AmazonLookoutMetrics-.+") or
+ * glued to a printf verb in a binary ("%vunexpected").
+ * Around a dereference any identifiers are code ("sEntry^.sp_pwdp"); after
+ * '^' (a Pascal pointer type) any identifiers that hold a long_word()
+ * ("^tagRasCntlServerUser"); after the weaker marks only a name without
+ * digits ("Summer2024!" is a password). */
+static bool code_around_name(const char *s, size_t n) {
+        size_t i = 0, m = n;
+        bool deref = false, strong = false;
+
+        if (n > 2 && s[0] == '%' && one_of(s[1], "svdwqxXTtf")) {
+                i = 2; /* a printf verb glued to a name in a binary: "%vunexpected" */
+                strong = true;
+        }
+        while (i < n && one_of(s[i], "^*&@!?#=,'\"`")) {
+                strong |= one_of(s[i], "^*&@");
+                i++;
+        }
+        while (m > i && one_of(s[m - 1], ",;:?!'\"`)*=+.-"))
+                m--;
+        for (size_t k = i; k + 1 < m; k++)
+                deref |= (s[k] == '^' && s[k + 1] == '.') || (s[k] == '-' && s[k + 1] == '>');
+        if (m == i || (i == 0 && m == n && !deref))
+                return false;
+        if (deref)
+                return code_path(s + i, m - i, true);
+        if (!strong)
+                for (size_t k = i; k < m; k++)
+                        if (is_digit(s[k]))
+                                return false; /* "Summer2024!", "#Tiger99" */
+        if (strong && memchr(s + i, '.', m - i) && code_path(s + i, m - i, false))
+                return true; /* "@read.size" */
+        return name_like(s + i, m - i, s[0] == '^');
+}
+
+/* Identifiers joined by '$' as compilers mangle them (Closure's
+ * "module$contents$google3$third_party$javascript"): 3 or more, two of them
+ * with a long_word(). */
+static bool dollar_chain(const char *s, size_t n) {
+        size_t i = 0, parts = 0, words = 0;
+
+        while (i <= n) {
+                size_t j = i;
+
+                while (j < n && is_ident(s[j]))
+                        j++;
+                if (j == i || is_digit(s[i]))
+                        return false;
+                parts++;
+                words += long_word(s + i, j - i);
+                if (j == n)
+                        break;
+                if (s[j] != '$')
+                        return false;
+                i = j + 1;
+        }
+        return parts >= 3 && words >= 2;
+}
+
+/* Names and numbers joined by '+' or '|': Pascal constants and string
+ * building ("CURLOPTTYPE_LONG+105", "FToken+C", "BuildToken+",
+ * "PrefixTokens+SimpleTypeTokens"), C flag sets; each part a number, a
+ * one-letter variable or a name, at least one of them name_like(). */
+static bool code_expression(const char *s, size_t n) {
+        size_t i = 0, ops = 0;
+        bool name = false;
+
+        while (i <= n) {
+                size_t j = i;
+
+                while (j < n && s[j] != '+' && s[j] != '|')
+                        j++;
+                if (j > i && !all_digits(s + i, j - i) && !(j - i == 1 && is_letter(s[i]))) {
+                        if (!code_path(s + i, j - i, false) && !names_a_secret(s + i, j - i))
+                                return false;
+                        name |= name_like(s + i, j - i, false);
+                }
+                if (j == n)
+                        break;
+                ops++;
+                i = j + 1;
+        }
+        return ops > 0 && name;
+}
+
+static bool all_letters(const char *s, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                if (!is_letter(s[i]))
+                        return false;
+        return n > 0;
+}
+
+/* The pieces of one part of word_list(), split at '-', '_' and '.', counted
+ * in c: names (code_identifier(), a letter before digits allowed:
+ * "S3Object"; abbreviations of up to 3 letters: "jwt", "pw"),
+ * those of them of 4 or more characters, numbers (and up to 4 hex digits:
+ * IPv6 groups), other short pieces of up to 4 letters and digits ("pw",
+ * "jwt"); false on any other piece. */
+struct word_count {
+        size_t names, long_names, numbers, shorts;
+};
+
+static bool word_part(const char *s, size_t n, struct word_count *c) {
+        size_t i = 0;
+
+        while (i < n) {
+                size_t j = i, hex = 0, alnum = 0;
+
+                while (j < n && !one_of(s[j], "-_.@"))
+                        j++;
+                for (size_t k = i; k < j; k++) {
+                        hex += hex_value(s[k]) >= 0;
+                        alnum += is_letter(s[k]) || is_digit(s[k]);
+                }
+                if (j == i) {
+                        /* separators in a row */
+                } else if (code_identifier_p(s + i, j - i, j - i > 2 && is_digit(s[i + 1])) ||
+                           (j - i <= 3 && all_letters(s + i, j - i))) {
+                        c->names++;
+                        c->long_names += j - i >= 4;
+                } else if (all_digits(s + i, j - i) || (j - i <= 4 && hex == j - i)) {
+                        c->numbers++;
+                } else if (j - i <= 4 && alnum == j - i) {
+                        c->shorts++;
+                } else {
+                        return false;
+                }
+                i = j + 1;
+        }
+        return true;
+}
+
+/* A list or path of words and numbers split at ':', '=' or '/': passwd(5)
+ * and group(5) field lists ("UID:GID:GECOS:directory:shell",
+ * "pw_uid:pw_gid:pw_gecos"), OAuth grant types ("grant-type:jwt-bearer"),
+ * resource types ("AWS::SecretsManager::Secret",
+ * "SensitiveData:S3Object/Credentials"), flag values
+ * ("ENV=mysecret:latest"), AWS credential scopes
+ * ("AKID/19700101/us-east-1/es/aws4_request"), IPv6 tokens
+ * ("static:::1a:2b:3c:4d"); a final '.' (prose) aside.  It needs a name of
+ * 4 or more and no more short pieces than names; of two parts both must
+ * hold a name and neither a number ("Summer:2024" may be a password), and
+ * around '=' both a name of 4 or more ("secret=password"), unless one is a
+ * dotted version ("google-auth-library-credentials:1.3.0"). */
+static bool word_list(const char *s, size_t n) {
+        struct word_count all = {0};
+        size_t i = 0, parts = 0, named = 0, long_named = 0, versions = 0;
+        bool colon = false;
+
+        if (n > 0 && s[n - 1] == '.')
+                n--;
+        while (i <= n) {
+                size_t j = i;
+
+                while (j < n && !one_of(s[j], ":=/"))
+                        j++;
+                if (j > i) {
+                        struct word_count c = {0};
+
+                        if (!word_part(s + i, j - i, &c))
+                                return false;
+                        named += c.names > 0;
+                        long_named += c.long_names > 0;
+                        versions += c.names == 0 && c.shorts == 0 && c.numbers >= 2;
+                        all.names += c.names;
+                        all.long_names += c.long_names;
+                        all.numbers += c.numbers;
+                        all.shorts += c.shorts;
+                        parts++;
+                }
+                if (j == n)
+                        break;
+                colon |= s[j] != '=';
+                i = j + 1;
+        }
+        if (parts < 2 || all.long_names == 0 || all.shorts > all.names)
+                return false;
+        if (parts > 2)
+                return true;
+        if (colon && long_named == 1 && versions == 1)
+                return true; /* "google-auth-library-credentials:1.3.0" */
+        return named == 2 && all.numbers == 0 && (colon || long_named == 2);
+}
+
+/* roff (man page) text: s[0..n) holds an escape (\fB, \fI, \fR, \fP, \f(CW,
+ * \f[B], \-, \&, \e, \(xx, \*x, ...); out[0..*outn) gets the text without
+ * them ("my\-secret" is "my-secret", "\fIpassword\fR" is "password").  False
+ * when s holds a backslash that is no roff escape ("%v\nResponse:") or no
+ * backslash at all. */
+static bool roff_text(const char *s, size_t n, char *out, size_t outsz, size_t *outn) {
+        size_t k = 0;
+        bool esc = false;
+
+        for (size_t i = 0; i < n; i++) {
+                char c = s[i];
+
+                if (k + 1 >= outsz)
+                        return false;
+                if (c != '\\') {
+                        out[k++] = c;
+                        continue;
+                }
+                if (i + 1 == n) {
+                        esc = true; /* a line continued: "secr3t\fR\" */
+                        break;
+                }
+                c = s[++i];
+                if (c == 'f' || c == '*') {
+                        if (i + 1 < n && s[i + 1] == '(')
+                                i += 3;
+                        else if (i + 1 < n && s[i + 1] == '[')
+                                while (i < n && s[i] != ']')
+                                        i++;
+                        else
+                                i++;
+                } else if (c == '(') {
+                        i += 2;
+                        out[k++] = '?';
+                } else if (c == '-' || c == 'e' || c == '\\' || c == ' ') {
+                        out[k++] = c == 'e' ? '\\' : c;
+                } else if (!one_of(c, "&/,%:^|")) {
+                        return false;
+                }
+                esc = true;
+        }
+        *outn = k;
+        return esc;
+}
+
+/* s[0..n) holds %XX escapes of printable text ("Root%20CA%20Certificates",
+ * "secret%3Dpassword"): out[0..*outn) gets it decoded.  False when an escape
+ * decodes to a control or non-ASCII byte: a random value's '%' and two hex
+ * digits by chance. */
+static bool percent_decoded(const char *s, size_t n, char *out, size_t outsz, size_t *outn) {
+        size_t k = 0;
+        bool esc = false;
+
+        for (size_t i = 0; i < n; i++) {
+                int c = -1;
+
+                if (k + 1 >= outsz)
+                        return false;
+                if (s[i] == '%' && i + 2 < n && hex_value(s[i + 1]) >= 0 &&
+                    hex_value(s[i + 2]) >= 0)
+                        c = hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]);
+                if (c >= 0 && (c < 0x20 || c > 0x7e))
+                        return false; /* not text that was percent-encoded */
+                if (c >= 0) {
+                        out[k++] = (char)c;
+                        i += 2;
+                        esc = true;
+                } else {
+                        out[k++] = s[i];
+                }
+        }
+        *outn = k;
+        return esc;
+}
+
+/* A shell or Perl variable inside the value ("anonymous:$FROM_EMAIL"):
+ * '$' and 4 or more capitals, digits or '_' that read as a name with a
+ * long_word(), up to the end or a character that is not a letter or a
+ * digit. */
+static bool interpolates(const char *s, size_t n) {
+        for (size_t i = 0; i + 3 < n; i++) {
+                size_t j = i + 1;
+
+                if (s[i] != '$' || !((s[j] >= 'A' && s[j] <= 'Z') || s[j] == '_'))
+                        continue;
+                while (j < n && ((s[j] >= 'A' && s[j] <= 'Z') || is_digit(s[j]) || s[j] == '_'))
+                        j++;
+                if (j - i > 4 && (j == n || !(is_letter(s[j]) || is_digit(s[j]))) &&
+                    code_identifier(s + i + 1, j - i - 1) && long_word(s + i + 1, j - i - 1))
+                        return true;
+        }
+        return false;
+}
+
+/* Identifiers with a scheme: URNs ("urn:uuid:...", "urn:ietf:params:..."),
+ * Amazon account ids ("amzn1.account.AF6R..."), PKCS#11 URIs. */
+static bool identifier_uri(const char *s, size_t n) {
+        static const char *const prefix[] = {"urn:", "amzn1.", "pkcs11:", NULL};
+
+        for (size_t i = 0; prefix[i]; i++) {
+                size_t l = strlen(prefix[i]);
+                if (n > l && strncasecmp(s, prefix[i], l) == 0)
+                        return true;
+        }
+        return false;
+}
+
+static bool is_uuid(const char *s, size_t n);
+
+/* C, JSON and Go string escapes: s[0..n) holds \n, \t, \r, \", \', \\, \/,
+ * octal \NNN, \xHH or \uHHHH; out[0..*outn) gets it decoded (\u as one byte 0x80,
+ * a stand-in for a non-ASCII letter).  False when s holds a backslash that
+ * is no such escape, or none. */
+static bool c_unescaped(const char *s, size_t n, char *out, size_t outsz, size_t *outn) {
+        size_t k = 0;
+        bool esc = false;
+
+        for (size_t i = 0; i < n; i++) {
+                char c = s[i];
+
+                if (k + 1 >= outsz)
+                        return false;
+                if (c != '\\') {
+                        out[k++] = c;
+                        continue;
+                }
+                if (++i == n) {
+                        esc = true; /* a value cut right after a backslash */
+                        break;
+                }
+                c = s[i];
+                if (one_of(c, "ntr")) {
+                        out[k++] = c == 'n' ? '\n' : c == 't' ? '\t' : '\r';
+                } else if (c >= '0' && c <= '7') {
+                        int v = c - '0';
+                        for (int d = 0; d < 2 && i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '7';
+                             d++)
+                                v = v * 8 + (s[++i] - '0');
+                        out[k++] = (char)v;
+                } else if (one_of(c, "\"'\\/")) {
+                        out[k++] = c;
+                } else if (c == 'x' && i + 2 < n && hex_value(s[i + 1]) >= 0 &&
+                           hex_value(s[i + 2]) >= 0) {
+                        out[k++] = (char)(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
+                        i += 2;
+                } else if (c == 'u' && i + 4 < n && hex_value(s[i + 1]) >= 0 &&
+                           hex_value(s[i + 2]) >= 0 && hex_value(s[i + 3]) >= 0 &&
+                           hex_value(s[i + 4]) >= 0) {
+                        out[k++] = (char)0x80;
+                        i += 4;
+                } else {
+                        return false;
+                }
+                esc = true;
+        }
+        *outn = k;
+        return esc;
+}
+
+/* Template fields: "{}" or "{name}" inside the value ("ACCESS_TOKEN_{}",
+ * "users/{userKey}/tokens/{clientId}"). */
+static bool template_field(const char *s, size_t n) {
+        for (size_t i = 0; i + 1 < n; i++) {
+                size_t j = i + 1;
+
+                if (s[i] != '{')
+                        continue;
+                while (j < n && is_ident(s[j]))
+                        j++;
+                if (j < n && s[j] == '}' && (j == i + 1 || !is_digit(s[i + 1])))
+                        return true;
+        }
+        return false;
+}
+
+/* printf verbs: two or more, each followed by a character that is not a
+ * letter or a digit ("InvalidToken:%s:%s"). */
+static bool format_string(const char *s, size_t n) {
+        size_t verbs = 0;
+
+        for (size_t i = 0; i + 1 < n; i++)
+                verbs += s[i] == '%' && one_of(s[i + 1], "sdvqwx") &&
+                         (i + 2 == n || !(is_letter(s[i + 2]) || is_digit(s[i + 2])));
+        return verbs >= 2;
+}
+
+/* Other shapes of data, not secrets: a version constraint after a name
+ * ("pyu2f>=0.1.5", "pkg==1.2"), a query string with a named parameter
+ * ("&authMechanism=MONGODB-OIDC&..."), an identifier ending in a UUID
+ * ("token-f5b56c05-09b0-4d17-8d8c-c75d8a67b806"). */
+static bool data_shape(const char *s, size_t n) {
+        for (size_t i = 1; i + 2 < n; i++) {
+                size_t j = i + 2;
+
+                if (one_of(s[i], "<>~=") && s[i + 1] == '=' && is_ident(s[i - 1])) {
+                        while (j < n && is_digit(s[j]))
+                                j++;
+                        if (j > i + 2 && j + 1 < n && s[j] == '.' && is_digit(s[j + 1]))
+                                return true;
+                }
+        }
+        for (size_t i = 0; i + 1 < n; i++) {
+                size_t j = i + 1;
+
+                if (s[i] != '&')
+                        continue;
+                while (j < n && is_ident(s[j]))
+                        j++;
+                if (j < n && s[j] == '=' && j - i > 4 && code_identifier(s + i + 1, j - i - 1) &&
+                    long_word(s + i + 1, j - i - 1))
+                        return true;
+        }
+        return n > 37 && one_of(s[n - 37], "-_:.") && is_uuid(s + n - 36, 36);
+}
+
+/* Letters, digits, spaces and '.', '-', '_' only: words of text. */
+static bool words_and_spaces(const char *s, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                if (!is_letter(s[i]) && !is_digit(s[i]) && !one_of(s[i], " .-_"))
+                        return false;
+        return true;
+}
+
+static bool generic_ok(const char *s, size_t n, int depth);
+
+/* A value decoded from roff escapes: judged again whole, as the engine
+ * judges a value (length, entropy, placeholders, references). */
+static bool decoded_ok(const char *s, size_t n, int depth) {
+        return n >= 8 && hull_secret_entropy(s, n) >= 3.0 && !hull_secret_placeholder(s, n) &&
+               !hull_secret_reference(s, n) && !hull_secret_uuid_or_digest(s, n) &&
+               generic_ok(s, n, depth + 1);
+}
+
+static bool generic_ok(const char *s, size_t n, int depth) {
         static const char *const ext[] = {".pem",  ".key", ".crt", ".cer", ".json", ".txt",
                                           ".yaml", ".yml", ".p12", ".pfx", ".jks",  NULL};
         bool lo = false, up = false, dig = false, sym = false;
+        char buf[256];
+        size_t k;
 
         if (n == 0 || s[0] == '/' || (n > 1 && (s[0] == '~' || s[0] == '.') && s[1] == '/') ||
             (n > 2 && s[0] == '.' && s[1] == '.' && s[2] == '/') || memmem(s, n, "://", 3))
@@ -451,12 +1003,37 @@ bool hull_secret_generic_ok(const char *s, size_t n) {
                 if (n > l && strncasecmp(s + n - l, ext[i], l) == 0)
                         return false;
         }
+        /* markup and escapes: the text they stand for is the value */
+        if (depth < 3 && roff_text(s, n, buf, sizeof(buf), &k))
+                return decoded_ok(buf, k, depth);
+        if (depth < 3 && c_unescaped(s, n, buf, sizeof(buf), &k)) {
+                for (size_t i = 0; i < k; i++)
+                        if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
+                                return false; /* text with line breaks, binary data */
+                return !hull_secret_placeholder(buf, k) && generic_ok(buf, k, depth + 1);
+        }
+        if (depth < 3 && percent_decoded(s, n, buf, sizeof(buf), &k)) {
+                if (memchr(buf, ' ', k) && words_and_spaces(buf, k))
+                        return false; /* "Root%20CA%20Certificates": text */
+                /* its shape only: the escapes made it long enough */
+                return !hull_secret_placeholder(buf, k) && !hull_secret_reference(buf, k) &&
+                       generic_ok(buf, k, depth + 1);
+        }
+        /* selectors, labels and prose end in ':' ("toPassword:error:",
+         * "cvs#password:", "%v\nResponse:") */
+        if (s[n - 1] == ':')
+                return false;
+        if (code_around_name(s, n) || code_expression(s, n) || word_list(s, n) ||
+            dollar_chain(s, n) || interpolates(s, n) || identifier_uri(s, n) ||
+            template_field(s, n) || format_string(s, n) || data_shape(s, n) ||
+            memmem(s, n, "/aws4_request", 13))
+                return false;
         if (printable_base64(s, n))
                 return false; /* the engine decodes it and scans what it says */
         for (size_t i = 0; i < n; i++) {
                 unsigned char c = (unsigned char)s[i];
-                if (c >= 'a' && c <= 'z')
-                        lo = true;
+                if ((c >= 'a' && c <= 'z') || c >= 0x80)
+                        lo = true; /* UTF-8 letters of prose: "contraseña" */
                 else if (c >= 'A' && c <= 'Z')
                         up = true;
                 else if (c >= '0' && c <= '9')
@@ -467,6 +1044,27 @@ bool hull_secret_generic_ok(const char *s, size_t n) {
         /* letters only (with _ . -) is a word or an identifier in code
          * (CurToken := tkSemicolon, PCredHandle), not a generated secret */
         return lo + up + dig + sym >= 2 && (dig || sym);
+}
+
+bool hull_secret_generic_ok(const char *s, size_t n) {
+        return generic_ok(s, n, 0);
+}
+
+bool hull_secret_auth_header_ok(const char *s, size_t n) {
+        unsigned char buf[256];
+        const unsigned char *colon;
+        long k = n % 4 == 0 ? hull_secret_base64_decode(s, n, buf, sizeof(buf)) : -1;
+
+        if (k <= 0)
+                return true;
+        for (long i = 0; i < k; i++)
+                if (buf[i] < 0x20 || buf[i] > 0x7e)
+                        return true; /* a token, not "user:password" */
+        colon = memchr(buf, ':', (size_t)k);
+        if (!colon)
+                return true;
+        colon++;
+        return !hull_secret_placeholder((const char *)colon, (size_t)(buf + k - colon));
 }
 
 bool hull_secret_password_ok(const char *s, size_t n) {

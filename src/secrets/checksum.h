@@ -42,8 +42,24 @@ bool hull_secret_basic_auth_ok(const char *s, size_t n);
  * ("id-smime-aa-timeStampToken"), and not a value another rule judges: the
  * shape of a GitHub or npm token (ghp_/gho_/ghu_/ghs_/ghr_/npm_ + 36,
  * github_pat_: valid ones are that rule's, made-up ones nobody's) or a Stripe
- * publishable key (pk_live_, public). */
+ * publishable key (pk_live_, public).  Nor code, markup or prose that real
+ * files put after a secret-ish name: a name with code around it
+ * ("^AspellToken", "P^.Token", "*cfg.Token", "!auth.useApiKey"), expressions
+ * ("CURLOPTTYPE_LONG+105"), selectors and labels ending in ':', lists of
+ * words ("UID:GID:GECOS:directory:shell", "grant-type:jwt-bearer"), URNs,
+ * interpolated variables, template fields, format strings, version
+ * constraints, query strings; values with roff, C or percent escapes are
+ * judged by the text they stand for ("my\-secret", "topsecret\n",
+ * "Root%20CA%20Certificates").  Shape checks only: a few passes over at most
+ * a few hundred bytes, after the regex matched. */
 bool hull_secret_generic_ok(const char *s, size_t n);
+
+/* An Authorization header's credentials: Basic credentials (the base64 of
+ * printable "user:password") whose password is a placeholder
+ * ("dXNlcm5hbWU6cGFzc3dvcmQ=" is "username:password") are no secret; any
+ * other value (bearer tokens) is judged by the engine's generic checks
+ * alone. */
+bool hull_secret_auth_header_ok(const char *s, size_t n);
 
 /* A password or token taken from a file format or URL rather than from a
  * provider's token format: not a placeholder, not a variable reference

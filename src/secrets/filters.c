@@ -169,6 +169,20 @@ static bool sequential(const char *s, size_t n) {
         return up || down;
 }
 
+/* Two ascending runs of 3 or more, end to end ("abcde12345", "abc12345"). */
+static bool two_runs(const char *s, size_t n) {
+        size_t cut = 0;
+
+        for (size_t i = 1; i < n; i++) {
+                if (s[i] == s[i - 1] + 1)
+                        continue;
+                if (cut)
+                        return false;
+                cut = i;
+        }
+        return cut >= 3 && n - cut >= 3;
+}
+
 /* A word of s[0..n) is one of placeholder_alone. */
 static bool has_placeholder_word(const char *s, size_t n) {
         size_t i = 0;
@@ -243,7 +257,7 @@ bool hull_secret_placeholder(const char *s, size_t n) {
                 return true; /* "api-key-here", "token_goes_here" */
         if (n < sizeof(norm) && in_list(norm, placeholder_words))
                 return true;
-        if (sequential(norm, k) && n < sizeof(norm))
+        if ((sequential(norm, k) || two_runs(norm, k)) && n < sizeof(norm))
                 return true;
         /* a random value holds "Foo" or "Test" as a word now and then
          * ("...NleQlgFooG2ud..."); random values are full of one-letter

@@ -77,6 +77,15 @@
         "([^\\x00-\\x20\\x7f\"'`;,&<>(){}\\[\\]]{" min ",200})"                                    \
         "(?=[\\x00-\\x20\\x7f;,&)}\\]\"'`]|$))"
 
+/* Names ending in "token" that name no credential: .NET's PublicKeyToken
+ * (public by design), pagination and idempotency tokens of APIs
+ * (nextToken, page_token, continuationToken, clientToken).  The end of
+ * SECRET_NAME; one look-behind each (PCRE2 10.42 wants each of fixed
+ * length). */
+#define NOT_A_SECRET_NAME                                                                          \
+        "(?<!(?i)publickeytoken)(?<!(?i)nexttoken)(?<!(?i)next_token)(?<!(?i)pagetoken)"           \
+        "(?<!(?i)page_token)(?<!(?i)continuationtoken)(?<!(?i)clienttoken)"
+
 /* A secret-ish name (generic rule): anything that ends in password,
  * secret, token, api key... ("DB_PASSWORD", "spring.datasource.password",
  * "clientSecret"), or in a word "pass" after another ("db_pass", "dbPass",
@@ -89,7 +98,7 @@
         "[A-Za-z0-9_.-]{1,48}+(?<=[a-z0-9]Pass|(?i)[_.-]pass"                                      \
         "|passwd|password|passwords|passphrase|secret|secrets|secret[_.-]key|secretkey|token"      \
         "|tokens|apikey|apikeys|api[_.-]key|api[_.-]keys|accesskey|access[_.-]key|auth|authkey"    \
-        "|auth[_.-]key|credential|credentials|privatekey|private[_.-]key)"
+        "|auth[_.-]key|credential|credentials|privatekey|private[_.-]key)" NOT_A_SECRET_NAME
 
 /* The secret-ish words for vectorscan (hs_regex of the generic rule): a
  * superset of SECRET_NAME's last word, caseless. */
@@ -101,9 +110,17 @@
 #define DISCORD "([MNO][A-Za-z0-9_-]{23,27}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,40})"
 
 /* URL userinfo: user, ':', password (group 2; the user may be empty), '@'.
- * The password is refused when it equals the user (postgres:postgres). */
+ * The password is refused when it equals the user (postgres:postgres).  A
+ * URL holds no '[', ']' or '\' before its host (RFC 3986 wants them
+ * percent-encoded): "ftp://[[user][:password]@]host" is syntax in a manual,
+ * "user:passwd\@host" a Pascal comment.  Hosts reserved for documentation
+ * (RFC 2606: example.com, .org, .net, *.example, *.invalid; also written
+ * "example\&.org" in man pages) have no password anyone can use. */
 #define USERINFO                                                                                   \
-        "([^\\s:/@?#'\"<>]{0,128}):(?!\\1@)([^\\s/@'\"<>]{1,128})@[A-Za-z0-9._\\[\\]-]{1,253}"
+        "([^\\s:/@?#'\"<>\\[\\]\\\\]{0,128}):(?!\\1@)([^\\s/@'\"<>\\[\\]\\\\]{1,128})@"            \
+        "(?!(?:[A-Za-z0-9-]{1,63}\\.){0,8}(?:example(?:\\\\&)?\\.(?:com|net|org)"                  \
+        "|[A-Za-z0-9-]{1,63}\\.(?:example|invalid))(?![A-Za-z0-9-]|\\.[A-Za-z0-9]))"               \
+        "[A-Za-z0-9._\\[\\]-]{1,253}"
 
 #define FIX_ROTATE "Revoke or rotate the credential, then load it at run time from a secret store"
 #define FIX_KEY "Replace the key pair, then keep the private key out of images and repositories"
@@ -372,7 +389,9 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .title = "Bitbucket app password",
                 .severity = HULL_SEV_HIGH,
                 .keywords = KW("ATBB"),
-                .regex = LB "ATBB[A-Za-z0-9_=.-]{32}",
+                /* 24 random characters and an 8-digit upper-case hex checksum:
+                 * "ATBBuffer..." in a C++ symbol is no app password */
+                .regex = LB "ATBB[A-Za-z0-9]{24}[0-9A-F]{8}" HEXEND,
                 .min_len = 36, .min_entropy = 3.5,
                 .fix = "Revoke the app password in Bitbucket (Personal settings) and use an access token from a secret store",
                 .docs = "https://support.atlassian.com/bitbucket-cloud/docs/app-passwords/",
@@ -1848,6 +1867,8 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .hs_regex = "(?i)https?://[^\\s:/@?#'\"<>]{0,128}:[^\\s/@'\"<>]{1,128}@",
                 .regex = LBC("A-Za-z0-9+.-") "(?i:https?)://" USERINFO,
                 .secret_group = 2, .flags = HULL_SECRET_GENERIC, .min_len = 4, .min_entropy = 2.0,
+                /* GitHub's convention for a token as the user name: no secret */
+                .allow = ALLOW("x-oauth-basic"),
                 .fix = FIX_URL,
                 .docs = "https://www.rfc-editor.org/rfc/rfc3986#section-3.2.1",
         },
@@ -1902,8 +1923,8 @@ const struct hull_secret_rule hull_secret_rules[] = {
                          "|(?<![A-Za-z0-9_.-])(?i:key|name)\\s{0,4}=\\s{0,4}[\"']" SECRET_NAME
                          "[\"']\\s{1,4}(?i:value)\\s{0,4}=\\s{0,4}" QVALUE
                          "|\\([ \\t]{0,4}[\"'`]" SECRET_NAME "[\"'`][ \\t]{0,4},[ \\t]{0,4}" QVALUE
-                         "|(?<![A-Za-z0-9_.-])" SECRET_NAME
-                         "(?|[\"'`]?\\]?\\s{0,4}(?:=|:=|:(?!:)|=>|\\|\\|=)\\s{0,4}"
+                         "|(?<![A-Za-z0-9_./-])(?<![A-Za-z0-9]:)(?<!\\.svg\\?)(?<![Pp]age )" SECRET_NAME
+                         "(?|[\"'`]?\\]?\\s{0,4}(?:=|:=|:(?![:=])|=>|\\|\\|=)\\s{0,4}"
                          "(?|[^\\n;]{0,100}?(?:\\|\\||\\?\\?|[)\\]][ \\t]+or[ \\t])\\s{0,4}" QVALUE "|" VALUE("8") ")"
                          "|[\"']?[ \\t]*\\r?\\n[ \\t]*(?:-[ \\t]*)?value[ \\t]*:[ \\t]*" VALUE("8") "))",
                 .secret_group = 1, .flags = HULL_SECRET_GENERIC, .span = 400, .min_len = 8, .min_entropy = 3.0,
@@ -1919,6 +1940,7 @@ const struct hull_secret_rule hull_secret_rules[] = {
                 .regex = "(?i:authorization)[\"']?(?:\\s{0,4}[:=]\\s{0,4}|[ \\t]{1,4})[\"']?(?i:bearer|basic|token|ssws|apikey)\\s+"
                          "([A-Za-z0-9._~+/-]{16,2000}={0,2})(?![A-Za-z0-9._~+/=-])",
                 .secret_group = 1, .flags = HULL_SECRET_GENERIC, .span = 2100, .min_len = 16, .min_entropy = 3.0,
+                .validate = hull_secret_auth_header_ok,
                 .fix = "Build the header at run time from a token held in a secret store",
                 .docs = "https://www.rfc-editor.org/rfc/rfc6750#section-2.1",
         },

@@ -780,7 +780,68 @@ def decoy_makers():
     add(2, ANY, lambda r, k: D("arn:aws:iam::%d:role/deploy" % r.randint(10 ** 11, 10 ** 12 - 1),
                                "role_arn", "AWS ARN (not a secret)"))
     add(2, ANY, lambda r, k: D("password", "password_field", "the word password as a field name"))
+    # lines of real files after a secret-ish name that are code, markup or prose
+    # (tests/secrets/rules/real-code.txt has the same classes): one line of each
+    # class in every corpus
+    for why, hosts, pool in REAL_CODE:
+        add(1, hosts, lambda r, k, why=why, pool=pool: (
+            lambda line: D(line, None, why, line_text=line))(r.choice(pool)))
     return M
+
+
+# (why, hosts, lines): real lines, shortened, that a generic rule must not report
+REAL_CODE = [
+    ("Pascal code (:=, pointer types, dereferences, expressions)", ["c", "md", "log"], [
+        "        curtoken:=tkIDENT;",
+        "  PAspellToken = ^AspellToken;",
+        "  PRASCNTL_SERVERUSERCREDENTIALS = ^tagRasCntlServerUser;",
+        "    if pEntry <> nil then UserEncPass := pEntry^.pw_passwd",
+        "  CURLOPT_KEYPASSWD:=CURLOPTTYPE_STRINGPOINT+26,",
+        "        FToken:=FToken+C;",
+        "  writeln('TPasParser.ParseExc Token=\"',CurTokenText,'\"');",
+        "  OnPassword:=@DoPassword;"]),
+    ("Objective-C selectors", ["c", "md"], [
+        "procedure setCredential_forProtectionSpace (credential: NSURLCredential; space: "
+        "NSURLProtectionSpace); message 'setCredential:forProtectionSpace:';",
+        "function changePassword_toPassword_error (oldPassword: NSString; newPassword: NSString; "
+        "outError: NSErrorPtr): ObjCBOOL; message 'changePassword:toPassword:error:';"]),
+    ("Go code (format strings, dereferences, URNs, enums)", ["go"], [
+        '\treturn fmt.Sprintf("oauth2: cannot fetch token: %v\\nResponse: %s", r.Response.Status, r.Body)',
+        "\t\tSecretAccessKey: *roleOutput.Credentials.SecretAccessKey,",
+        "\tauth.useApiKey = !auth.useApiKey",
+        "\t\tToken: `urn:uuid:181d4fae-7d8c-11d0-a765-00a0c91e6bf2`,",
+        '\tResourceTypeAwsSecretsManagerSecret = "AWS::SecretsManager::Secret"',
+        '\texpectedSig := "AWS4-HMAC-SHA256 Credential=AKID/19700101/us-east-1/dynamodb/aws4_request, '
+        'SignedHeaders=host"']),
+    ("roff markup in a man page", ["md", "log"], [
+        '.IP "\\fB\\-\\-http\\-password=\\fR\\fIpassword\\fR" 4',
+        "\\fB\\-P\\fP,\\ \\fB\\-\\-passwd=DATEI\\fP",
+        "  $ gcloud secrets versions access 123 \\-\\-secret=my\\-secret",
+        "urn:ietf:params:oauth:token\\-type:id_token."]),
+    ("field lists and prose", ["md", "log"], [
+        "account:password:UID:GID:GECOS:directory:shell",
+        "pw_name:pw_passwd:pw_uid:pw_gid:pw_gecos:pw_dir:pw_shell",
+        "\t* README: s#password: cvs#password: [empty password]#",
+        "passwd: contrase\u00f1a actualizada correctamente",
+        "pkcs11:token=Root%20CA%20Certificates;serial=1%3AROOTS%3ADEFAULT"]),
+    ("identifiers that end in token", ["xml", "md", "log"], [
+        "<NextToken>2YgYW55IGNhcm5hbCBwbGVhc3VyZS4=</NextToken>",
+        "  'System.Guid, mscorlib, Version=2.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089');",
+        "[![codecov](https://codecov.io/gh/nodejs/undici/branch/main/graph/badge.svg?token=yZL6LtXkOA)]"
+        "(https://codecov.io/gh/nodejs/undici)"]),
+    ("script code (markers, variables, templates)", ["js", "py", "pl"], [
+        '      lastSignificantToken = "?InterpolationInTemplate";',
+        "    search_token = '#cmakedefine'",
+        '        "-auth=anonymous:$FROM_EMAIL",',
+        '        self.token = "ACCESS_TOKEN_{}".format(self._counter)',
+        "    grant_type = 'urn:ietf:params:oauth:grant-type:jwt-bearer'"]),
+    ("strings of a Go binary", ["log"], [
+        "feature gate default stateUnable to rotate token: %vHTTP2_PING_TIMEOUT_SECONDSunknown time zone"]),
+    ("URLs in documentation", ["md", "sh"], [
+        "ftp://[[user][:password]@]host[:port]/",
+        "deb https://apt:debian@example\\&.org/debian bookworm main",
+        "    { password, as in http://user:passwd\\@host:port/ }"]),
+]
 
 
 NEUTRAL = ["password123", "hunter2", "admin", "secret", "test1234", "Passw0rd", "qwerty",
