@@ -532,33 +532,35 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 
 static size_t count_nl(const char *p, size_t n) {
         size_t k = 0;
-        for (size_t i = 0; i < n; i++)
-                k += p[i] == '\n';
+        for (const char *e = p + n; p < e && (p = memchr(p, '\n', (size_t)(e - p))); p++)
+                k++;
         return k;
 }
 
 /* Line (1-based) and column of absolute offset pos, which is in the buffer.
- * Forward from the cursor (moving it); backwards (rare) from the base. */
+ * Forward from the cursor (moving it); backwards (hits of different rules
+ * come in end order, their starts need not) from the cursor too, without
+ * moving it: both cost the distance, never the whole window. */
 static void line_col(struct ctx *c, uint64_t pos, unsigned *line, unsigned *col) {
-        uint64_t from = c->cur_pos, lines = c->cur_lines, ls = c->cur_line_start;
-        bool move = true;
+        uint64_t lines = c->cur_lines, ls = c->cur_line_start;
         if (pos < c->cur_pos) {
-                from = c->base;
-                lines = c->base_lines;
-                ls = c->base_line_start;
-                move = false;
+                const char *b = c->buf, *p = c->buf + (pos - c->base);
+                lines -= count_nl(p, (size_t)(c->cur_pos - pos));
+                const char *nl = p > b ? memrchr(b, '\n', (size_t)(p - b)) : NULL;
+                ls = nl ? c->base + (uint64_t)(nl - b) + 1 : c->base_line_start;
+                *line = (unsigned)(lines + 1);
+                *col = (unsigned)(pos - ls + 1);
+                return;
         }
-        const char *p = c->buf + (from - c->base), *e = c->buf + (pos - c->base);
-        for (; p < e; p++)
-                if (*p == '\n') {
-                        lines++;
-                        ls = c->base + (uint64_t)(p - c->buf) + 1;
-                }
-        if (move) {
-                c->cur_pos = pos;
-                c->cur_lines = lines;
-                c->cur_line_start = ls;
+        const char *p = c->buf + (c->cur_pos - c->base), *e = c->buf + (pos - c->base);
+        while (p < e && (p = memchr(p, '\n', (size_t)(e - p)))) {
+                lines++;
+                ls = c->base + (uint64_t)(p - c->buf) + 1;
+                p++;
         }
+        c->cur_pos = pos;
+        c->cur_lines = lines;
+        c->cur_line_start = ls;
         *line = (unsigned)(lines + 1);
         *col = (unsigned)(pos - ls + 1);
 }
