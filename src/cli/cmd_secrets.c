@@ -240,11 +240,24 @@ int cmd_secrets(int argc, const char **argv, struct hull_ctx *ctx) {
                 goto done;
         }
 
-        /* what the arguments are: one image, or paths (and '-' once) */
+        /* what the arguments are: one image, or paths (and '-' once); a
+         * bare tar file is an image when the opener finds one in it, else a
+         * file like any other */
         bool is_image = false, has_stdin = false;
+        struct hull_image_opts io = {.platform = platform, .skip_verify = skip_verify};
         for (int i = 0; i < nargs; i++) {
-                bool im = image_prefix(args[i]) ||
-                          (strcmp(args[i], "-") && looks_like_image_archive(args[i]));
+                bool im = image_prefix(args[i]);
+                if (!im && strcmp(args[i], "-") && looks_like_image_archive(args[i])) {
+                        r = hull_image_open(&img, args[i], &io, &d);
+                        if (r == HULL_ENOTFOUND) {
+                                hull_diag_init(&d); /* a plain tar: scanned as a file */
+                        } else if (r) {
+                                rc = hull_cli_diag(&d, NULL, 0);
+                                goto done;
+                        } else {
+                                im = true;
+                        }
+                }
                 if (!strcmp(args[i], "-")) {
                         if (has_stdin) {
                                 hull_cli_error("'-' (standard input) given twice");
@@ -289,8 +302,7 @@ int cmd_secrets(int argc, const char **argv, struct hull_ctx *ctx) {
         struct hull_secrets_job *job = &sec.job;
 
         if (is_image) {
-                struct hull_image_opts io = {.platform = platform, .skip_verify = skip_verify};
-                if (hull_image_open(&img, args[0], &io, &d)) {
+                if (!img && hull_image_open(&img, args[0], &io, &d)) {
                         rc = hull_cli_diag(&d, NULL, 0);
                         goto done;
                 }
