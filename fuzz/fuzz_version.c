@@ -38,18 +38,23 @@ struct ver {
         const char *s;
         size_t n;
         bool valid;
+        struct hull_version_key key;
+        uint64_t hint;
 };
 
 static int cmp(enum hull_version_scheme s, const struct ver *x, const struct ver *y) {
-        int r = 2, rr = 2;
+        int r = 2, rr = 2, kr = 2;
         int rc = hull_version_cmp(s, x->s, x->n, y->s, y->n, &r);
 
         CHECK((rc == 0) == (x->valid && y->valid));
+        CHECK((hull_version_key_cmp(&x->key, &y->key, &kr) == 0) == (rc == 0));
         if (rc != 0)
                 return 2;
         CHECK(r == -1 || r == 0 || r == 1);
+        CHECK(kr == r);
         CHECK(hull_version_cmp(s, y->s, y->n, x->s, x->n, &rr) == 0);
         CHECK(rr == -r);
+        CHECK(r != 0 || !x->hint || !y->hint || x->hint == y->hint);
         return r;
 }
 
@@ -73,6 +78,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         for (int i = 0; i < 3; i++) {
                 int r = 2;
                 v[i].valid = hull_version_valid(s, v[i].s, v[i].n);
+                CHECK(hull_version_key_init(&v[i].key, s, v[i].s, v[i].n) == v[i].valid);
+                CHECK(v[i].key.valid == v[i].valid);
+                v[i].hint = hull_version_eq_hint(s, v[i].s, v[i].n);
                 int rc = hull_version_cmp(s, v[i].s, v[i].n, v[i].s, v[i].n, &r);
                 CHECK(v[i].valid == (rc == 0));
                 CHECK(!v[i].valid || r == 0);

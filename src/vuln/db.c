@@ -372,6 +372,42 @@ static int check_schema(sqlite3 *db, const char *path, enum db_state *ret, int64
         return HULL_OK;
 }
 
+static uint32_t be(const unsigned char *p, unsigned n) {
+        uint32_t v = 0;
+
+        for (unsigned i = 0; i < n; i++)
+                v = v << 8 | p[i];
+        return v;
+}
+
+/* A SQLite file shorter than its header says is a cut copy (a full disk, a
+ * partial cp).  SQLite reads the missing pages as zeros, so a b-tree whose
+ * root page lost its end looks empty: lookups would find nothing and say
+ * nothing.  The header's page count is trusted only when its
+ * version-valid-for number equals the change counter, as SQLite does. */
+static int check_length(const char *path, struct hull_diag *d) {
+        unsigned char h[100];
+        struct stat st;
+        char b[600];
+        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        ssize_t n;
+
+        if (fd < 0)
+                return HULL_OK; /* SQLite says why next */
+        n = fstat(fd, &st) == 0 ? pread(fd, h, sizeof(h), 0) : -1;
+        close(fd);
+        if (n != (ssize_t)sizeof(h) || memcmp(h, "SQLite format 3", 16) != 0)
+                return HULL_OK;
+        uint64_t page = be(h + 16, 2) == 1 ? 65536 : be(h + 16, 2), pages = be(h + 28, 4);
+        if (pages == 0 || be(h + 24, 4) != be(h + 92, 4) || page * pages <= (uint64_t)st.st_size)
+                return HULL_OK;
+        return hull_diag_set(d, HULL_ECORRUPT, path, 0, 0,
+                             "database %s is damaged (truncated: %lld bytes, its header says "
+                             "%llu): remove it and import again",
+                             qs(b, sizeof(b), path), (long long)st.st_size,
+                             (unsigned long long)(page * pages));
+}
+
 static int open_ro(const char *path, sqlite3 **ret, enum db_state *ret_state, int64_t *ret_ver,
                    struct hull_diag *d) {
         sqlite3 *db = NULL;
@@ -392,6 +428,7 @@ static int open_ro(const char *path, sqlite3 **ret, enum db_state *ret_state, in
         if (!S_ISREG(st.st_mode))
                 return hull_diag_set(d, HULL_EIO, path, 0, 0, "database %s is not a regular file",
                                      qs(b, sizeof(b), path));
+        HULL_TRY(check_length(path, d));
         rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
         if (rc != SQLITE_OK) {
                 rc = db_fail(db, rc, path, d, "cannot open");

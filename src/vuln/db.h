@@ -145,7 +145,9 @@ struct hull_vuln_db;
 
 /* Open path read-only and check it: HULL_ENOTFOUND (no such file),
  * HULL_EIO (cannot open), HULL_ECORRUPT (not a SQLite database, or not
- * hullscan's, or damaged), HULL_EUNSUPPORTED (newer or older schema).  The
+ * hullscan's, or damaged, or shorter than its header says: SQLite would read
+ * the missing pages as zeros, and find nothing in them), HULL_EUNSUPPORTED
+ * (newer or older schema).  The
  * handle maps the file and reads one snapshot of it until it is closed
  * (a read transaction: writers replace the file, never change it). */
 int hull_vuln_db_open(const char *path, struct hull_vuln_db **ret, struct hull_diag *d);

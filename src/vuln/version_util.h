@@ -147,7 +147,8 @@ static inline size_t hull_version_space3_at(const unsigned char *s, size_t n, si
         if (c == 0xe1 && s[i + 1] == 0x9a && s[i + 2] == 0x80) /* U+1680 */
                 return 3;
         if (c == 0xe2 && s[i + 1] == 0x80 &&
-            (s[i + 2] <= 0x8a || s[i + 2] == 0xa8 || s[i + 2] == 0xa9 || s[i + 2] == 0xaf))
+            ((s[i + 2] >= 0x80 && s[i + 2] <= 0x8a) || s[i + 2] == 0xa8 || s[i + 2] == 0xa9 ||
+             s[i + 2] == 0xaf))
                 return 3; /* U+2000-U+200A, U+2028, U+2029, U+202F */
         if (c == 0xe2 && s[i + 1] == 0x81 && s[i + 2] == 0x9f) /* U+205F */
                 return 3;

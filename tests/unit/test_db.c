@@ -1,5 +1,8 @@
 /* test_db.c - the OSV database (src/vuln/db.c): import rules, zip
- * archives, damaged inputs and damaged databases.
+ * archives, damaged inputs and damaged databases, records of 100 MB (the
+ * import's peak memory measured in a child process), records of unknown
+ * ecosystems, directories the importer may not write (as nobody when the
+ * tests run as root).
  *
  * Records come from tests/data/osv (hand-written); zip archives are built
  * here with libarchive's zip writer, and the few shapes it cannot write (a
@@ -10,6 +13,7 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -17,7 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "basic/alloc.h"
@@ -743,6 +749,77 @@ TEST(corrupt_database) {
         hull_arena_release(&a);
 }
 
+/* Bytes that are no database, a database cut short at several places, and
+ * one whose header is SQLite's and the rest noise: a clear error naming
+ * the file, and an import into them changes nothing.  A copy cut inside its
+ * last pages once opened and matched nothing, silently: SQLite reads the
+ * missing bytes as zeros, so the package_rows root page looked empty. */
+TEST(corrupt_database_bytes) {
+        struct hull_vuln_import_stats st;
+        struct skips sk = {0};
+        struct hull_diag d;
+        struct hull_vuln_db *db = NULL;
+        uint64_t x = 0x9e3779b97f4a7c15ull;
+        char *data, *noise;
+        size_t n;
+
+        fresh_tmpdir();
+        noise = hull_malloc(65536);
+        if (!noise)
+                return;
+        for (size_t i = 0; i < 65536; i++) {
+                x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+                noise[i] = (char)(x >> 24);
+        }
+        write_file(tmp("random.db"), noise, 65536);
+        memcpy(noise, "SQLite format 3", 16);
+        write_file(tmp("header-then-noise.db"), noise, 65536);
+        hull_free(noise);
+        T_OK(import(tmp("osv.db"), DATA "good", NULL, &st, &sk, &d));
+        data = read_all(tmp("osv.db"), &n);
+        T_TRUE(data && n > 3 * 16384);
+        if (!data)
+                return;
+        /* the header alone, one page less, inside the last page, one byte */
+        const size_t cuts[] = {100, n - 16384, n - 16384 / 3, n - 1};
+        const char *names[] = {"cut-100.db", "cut-page.db", "cut-inside.db", "cut-1.db"};
+        for (size_t i = 0; i < ELEMENTSOF(cuts); i++) {
+                write_file(tmp(names[i]), data, cuts[i]);
+                hull_diag_init(&d);
+                T_EQ(hull_vuln_db_open(tmp(names[i]), &db, &d), HULL_ECORRUPT);
+                db = hull_vuln_db_close(db);
+                if (!strstr(d.msg, "is damaged (truncated: ") || !strstr(d.msg, names[i]))
+                        T_FAIL_AT("%s: %s", names[i], d.msg);
+                T_EQ(import(tmp(names[i]), DATA "update", NULL, &st, &sk, &d), HULL_ECORRUPT);
+                size_t m;
+                char *after = read_all(tmp(names[i]), &m);
+                T_TRUE(after && m == cuts[i] && memcmp(after, data, m) == 0);
+                hull_free(after);
+        }
+        /* longer than the header says: SQLite ignores the tail, so do we */
+        write_file(tmp("longer.db"), data, n);
+        FILE *f = fopen(tmp("longer.db"), "ab");
+        T_TRUE(f && fwrite("tail", 1, 4, f) == 4 && fclose(f) == 0);
+        hull_diag_init(&d);
+        T_OK(hull_vuln_db_open(tmp("longer.db"), &db, &d));
+        db = hull_vuln_db_close(db);
+        hull_free(data);
+
+        const char *junk[] = {"random.db", "header-then-noise.db"};
+        for (size_t i = 0; i < ELEMENTSOF(junk); i++) {
+                hull_diag_init(&d);
+                T_EQ(hull_vuln_db_open(tmp(junk[i]), &db, &d), HULL_ECORRUPT);
+                db = hull_vuln_db_close(db);
+                if (!strstr(d.msg, "is not a hullscan OSV database") || !strstr(d.msg, junk[i]))
+                        T_FAIL_AT("%s: %s", junk[i], d.msg);
+                T_EQ(import(tmp(junk[i]), DATA "good", NULL, &st, &sk, &d), HULL_ECORRUPT);
+                size_t m;
+                char *after = read_all(tmp(junk[i]), &m);
+                T_TRUE(after && m == 65536);
+                hull_free(after);
+        }
+}
+
 static void set_pragma(const char *path, const char *sql) {
         sqlite3 *s = NULL;
 
@@ -1004,6 +1081,253 @@ TEST(corrupt_zip) {
         code = import(tmp("osv.db2"), tmp("badcd.zip"), NULL, &st, &sk, &d);
         T_TRUE(code == HULL_OK || code == HULL_ECORRUPT);
         hull_free(data);
+}
+
+/* ---- imports in a child process: peak memory, another user ---- */
+
+/* The resident set in KiB now (statm), and at its peak (getrusage). */
+static long rss_now_kib(void) {
+        long pages = 0, resident = 0;
+        FILE *f = fopen("/proc/self/statm", "r");
+
+        if (f) {
+                if (fscanf(f, "%ld %ld", &pages, &resident) != 2)
+                        resident = 0;
+                fclose(f);
+        }
+        return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+struct child_import {
+        int code;
+        struct hull_vuln_import_stats st;
+        char first[600];
+        long rss_kib; /* peak minus what the child started with */
+};
+
+/* Import path into db in a child (so that its peak memory is the import's
+ * alone); false when the child could not run. */
+static bool import_in_child(const char *db, const char *path, struct child_import *ret) {
+        int fd[2];
+        pid_t pid;
+
+        memset(ret, 0, sizeof(*ret));
+        fflush(stdout);
+        if (pipe(fd) != 0 || (pid = fork()) < 0)
+                return false;
+        if (pid == 0) {
+                struct child_import c = {0};
+                struct skips sk = {0};
+                struct hull_diag d;
+                struct rusage ru;
+                long base = rss_now_kib();
+                close(fd[0]);
+                c.code = import(db, path, NULL, &c.st, &sk, &d);
+                snprintf(c.first, sizeof(c.first), "%s", c.code ? d.msg : sk.first);
+                c.rss_kib = getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss - base : -1;
+                _exit(write(fd[1], &c, sizeof(c)) == (ssize_t)sizeof(c) ? 0 : 1);
+        }
+        close(fd[1]);
+        bool ok = read(fd[0], ret, sizeof(*ret)) == (ssize_t)sizeof(*ret);
+        close(fd[0]);
+        int status;
+        return waitpid(pid, &status, 0) == pid && ok && WIFEXITED(status) &&
+               WEXITSTATUS(status) == 0;
+}
+
+/* A record of 100 MB as a file of an import directory and as a member of a
+ * zip archive: skipped unread, counted, named in the message, and the
+ * import's peak memory stays far below the record's size. */
+TEST(record_of_100_mb) {
+        const uint64_t huge = 100u << 20;
+        struct child_import c;
+        char *rec;
+        size_t n;
+        int fd;
+
+        fresh_tmpdir();
+        T_OK(mkdir(tmp("dir"), 0755));
+        rec = read_all(DATA "good/debian-dsa.json", &n);
+        if (rec)
+                write_file(tmp("dir/debian-dsa.json"), rec, n);
+        hull_free(rec);
+        /* sparse: costs no disk, and is read only if the size check fails */
+        fd = open(tmp("dir/huge.json"), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+        T_TRUE(fd >= 0 && ftruncate(fd, (off_t)huge) == 0);
+        if (fd >= 0)
+                close(fd);
+        T_TRUE(import_in_child(tmp("dir.db"), tmp("dir"), &c));
+        T_OK(c.code);
+        T_EQ(c.st.files, 2);
+        T_EQ(c.st.added, 1);
+        T_EQ(c.st.skipped, 1);
+        T_TRUE(strstr(c.first, "/dir/huge.json: record of 104857600 bytes, more than the limit "
+                               "of 8388608") != NULL);
+        printf("# directory: peak RSS %ld KiB above the start\n", c.rss_kib);
+        T_TRUE(c.rss_kib >= 0 && c.rss_kib < 48 * 1024);
+
+        /* 100 MB of blanks deflate to 100 KB */
+        T_TRUE(make_zip(tmp("all.zip"), good_files, 2, "huge.json", huge, ' '));
+        T_TRUE(import_in_child(tmp("zip.db"), tmp("all.zip"), &c));
+        T_OK(c.code);
+        T_EQ(c.st.added, 2);
+        T_EQ(c.st.skipped, 1);
+        T_TRUE(strstr(c.first, "all.zip:huge.json: record of 104857600 bytes, more than the "
+                               "limit of 8388608") != NULL);
+        printf("# all.zip: peak RSS %ld KiB above the start\n", c.rss_kib);
+        T_TRUE(c.rss_kib >= 0 && c.rss_kib < 48 * 1024);
+
+        /* the same member with headers understating its size (1000 bytes,
+         * in its local header and in the central directory): read, and cut
+         * at the limit */
+        size_t n_zip, patched = 0;
+        unsigned char *z = (unsigned char *)read_all(tmp("all.zip"), &n_zip);
+        for (size_t i = 0; z && i + 46 + 9 <= n_zip; i++) {
+                bool local = memcmp(z + i, "PK\x03\x04", 4) == 0;
+                bool central = memcmp(z + i, "PK\x01\x02", 4) == 0;
+                size_t name = local ? 26 : 28, size = local ? 22 : 24;
+                if ((local || central) && z[i + name] == 9 && z[i + name + 1] == 0 &&
+                    memcmp(z + i + (local ? 30 : 46), "huge.json", 9) == 0 &&
+                    memcmp(z + i + size, "\xff\xff\xff\xff", 4) != 0) {
+                        memcpy(z + i + size, "\xe8\x03\0\0", 4);
+                        patched++;
+                }
+        }
+        T_EQ(patched, 2);
+        if (z)
+                write_file(tmp("liar.zip"), z, n_zip);
+        hull_free(z);
+        T_TRUE(import_in_child(tmp("liar.db"), tmp("liar.zip"), &c));
+        T_OK(c.code);
+        T_EQ(c.st.added, 2);
+        T_EQ(c.st.skipped, 1);
+        T_TRUE(strstr(c.first, "liar.zip:huge.json: record larger than the limit of 8388608 "
+                               "bytes") != NULL);
+        printf("# all.zip, size understated: peak RSS %ld KiB above the start\n", c.rss_kib);
+        T_TRUE(c.rss_kib >= 0 && c.rss_kib < 48 * 1024);
+}
+
+/* Records of ecosystems hullscan has no version order for are stored and
+ * counted like any other (db info lists them; a later hullscan may match
+ * them), never matched: a package of such an ecosystem is counted as not
+ * checked (match.h), whatever the database holds for it. */
+TEST(unknown_ecosystem_records) {
+        static const char hex[] =
+                "{\"id\":\"U-1\",\"modified\":\"2024-01-01T00:00:00Z\","
+                "\"affected\":[{\"package\":{\"ecosystem\":\"Hex\",\"name\":\"plug\"},"
+                "\"ranges\":[{\"type\":\"ECOSYSTEM\",\"events\":[{\"introduced\":\"0\"},"
+                "{\"fixed\":\"1.2.0\"}]}]}]}";
+        static const char made_up[] =
+                "{\"id\":\"U-2\",\"modified\":\"2024-01-01T00:00:00Z\","
+                "\"affected\":[{\"package\":{\"ecosystem\":\"No Such Ecosystem:7\","
+                "\"name\":\"thing\"},\"versions\":[\"1.0\"]}]}";
+        const struct hull_vuln_package p[] = {
+                {.ecosystem = "Hex", .name = "plug", .version = "1.0.0"},
+                {.ecosystem = "No Such Ecosystem",
+                 .release = "7",
+                 .name = "thing",
+                 .version = "1.0"},
+        };
+        struct hull_vuln_db_writer *w = NULL;
+        struct hull_vuln_db *db = NULL;
+        struct hull_arena a = HULL_ARENA_INIT;
+        struct hull_vuln_db_info info;
+        struct hull_vuln_matches m;
+        struct hull_diag d;
+        struct rows r;
+
+        fresh_tmpdir();
+        hull_diag_init(&d);
+        T_OK(hull_vuln_db_writer_begin(tmp("osv.db"), NOW, &w, &d));
+        if (!w)
+                return;
+        T_OK(hull_vuln_db_writer_add_record(w, hex, strlen(hex), "hex.json", &d));
+        T_OK(hull_vuln_db_writer_add_record(w, made_up, strlen(made_up), "made-up.json", &d));
+        T_EQ(hull_vuln_db_writer_stats(w)->added, 2);
+        T_EQ(hull_vuln_db_writer_stats(w)->skipped, 0);
+        T_OK(hull_vuln_db_writer_commit(w, "memory", &d));
+        T_OK(hull_vuln_db_open(tmp("osv.db"), &db, &d));
+        if (!db)
+                return;
+        T_OK(hull_vuln_db_info(db, &a, &info, &d));
+        T_EQ(info.n_ecosystems, 2);
+        if (info.n_ecosystems == 2) {
+                T_STREQ(info.ecosystems[0].name, "Hex");
+                T_STREQ(info.ecosystems[1].name, "No Such Ecosystem");
+        }
+        T_EQ(lookup(db, "Hex", "plug", &r), 1);
+        T_STREQ(r.ranges[0], "E i:0 f:1.2.0");
+        T_EQ(lookup_m(db, "No Such Ecosystem", "7", "thing", &r), 1);
+        T_OK(hull_vuln_match(db, p, ELEMENTSOF(p), &a, &m, &d));
+        T_EQ(m.n, 0);
+        T_EQ(m.stats.unknown, 2);
+        T_EQ(m.stats.n_unknown_ecosystems, 2);
+        hull_vuln_db_close(db);
+        hull_arena_release(&a);
+}
+
+/* A database in a directory the importer may not write: as another user
+ * (nobody, when the tests run as root, who may write anywhere), the
+ * import is refused naming what it could not create, the database is
+ * left as it was, and reading it works.  A read-only file system is
+ * tests/vuln/update.sh's. */
+TEST(read_only_directory) {
+        struct hull_vuln_import_stats st;
+        struct skips sk = {0};
+        struct hull_diag d;
+        pid_t pid;
+        size_t n;
+        int status = -1;
+
+        fresh_tmpdir();
+        T_OK(mkdir(tmp("ro"), 0755));
+        T_OK(import(tmp("ro/osv.db"), DATA "good", NULL, &st, &sk, &d));
+        char *before = read_all(tmp("ro/osv.db"), &n);
+        /* the file and its lock writable by anyone, the directory by no one */
+        T_OK(chmod(tmp("ro/osv.db"), 0666));
+        T_OK(chmod(tmp("ro/osv.db.lock"), 0666));
+        T_OK(chmod(tmp("ro"), 0555));
+        T_OK(chmod(tmpdir, 0755));
+        fflush(stdout);
+        pid = fork();
+        if (pid == 0) {
+                struct hull_vuln_db_writer *w = NULL;
+                struct hull_vuln_db *db = NULL;
+                struct rows r;
+                if (geteuid() == 0 &&
+                    (setgroups(0, NULL) != 0 || setgid(65534) != 0 || setuid(65534) != 0)) {
+                        printf("# cannot become nobody: %s\n", strerror(errno));
+                        fflush(stdout);
+                        _exit(2);
+                }
+                hull_diag_init(&d);
+                T_EQ(hull_vuln_db_writer_begin(tmp("ro/osv.db"), NOW, &w, &d), HULL_EIO);
+                T_TRUE(strstr(d.msg, "cannot create") && strstr(d.msg, "/ro/osv.db.tmp-"));
+                T_EQ(d.saved_errno, EACCES);
+                hull_vuln_db_writer_free(w);
+                hull_diag_init(&d);
+                T_EQ(hull_vuln_db_writer_begin(tmp("ro/new.db"), NOW, &w, &d), HULL_EIO);
+                T_TRUE(strstr(d.msg, "cannot create lock file") && strstr(d.msg, "new.db.lock"));
+                hull_vuln_db_writer_free(w);
+                hull_diag_init(&d);
+                T_OK(hull_vuln_db_open(tmp("ro/osv.db"), &db, &d));
+                T_EQ(db ? lookup(db, "Debian", "libexample", &r) : 0, 2);
+                hull_vuln_db_close(db);
+                fflush(stdout);
+                _exit(t_failed);
+        }
+        T_TRUE(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status));
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 2)
+                t_skip("read_only_directory", "root cannot become nobody here");
+        else
+                T_EQ(WEXITSTATUS(status), 0);
+        T_TRUE(access(tmp("ro/new.db"), F_OK) != 0);
+        size_t m;
+        char *after = read_all(tmp("ro/osv.db"), &m);
+        T_TRUE(before && after && m == n && memcmp(before, after, n) == 0);
+        hull_free(before);
+        hull_free(after);
+        T_OK(chmod(tmp("ro"), 0755));
 }
 
 /* A lookup's rows as one string: "id|rid|release|urgency|ranges in hex;" each */

@@ -493,6 +493,9 @@ TEST(version_keys) {
                 {HULL_VERSION_PEP440, "0!1.0+abc.1", "v1.0+ABC-01"},
                 {HULL_VERSION_PEP440, "1.0.dev1", "1.0"},
                 {HULL_VERSION_PEP440, "1.0", "not a version"},
+                {HULL_VERSION_PEP440, "\342\200\20041", "41"}, /* U+2000: white space */
+                {HULL_VERSION_PEP440, "\342\20041", "1"},      /* not white space */
+                {HULL_VERSION_SEMVER, "\342\20011.2.3", "1.2.3"},
                 {HULL_VERSION_GO, "v1", "1.0.0"},
                 {HULL_VERSION_GO, "v1.2.3+incompatible", "v1.2.3"},
                 {HULL_VERSION_GO, "v0.0.0-20210101000000-abcdef123456", "v0.0.0"},
@@ -522,6 +525,14 @@ TEST(version_keys) {
                         T_TRUE(!ha || !hb || ha == hb);
                 }
         }
+        /* bytes that only start like U+2000-U+200A are no white space: they
+         * once were, taking the next byte along, so "\342\20041" (e2 80 '4'
+         * '1') was "1", with "41"'s equality hint (found by fuzz_version) */
+        T_TRUE(!hull_version_valid(HULL_VERSION_PEP440, "\342\20041", 4));
+        T_TRUE(!hull_version_valid(HULL_VERSION_PEP440, "1\342\2004", 4));
+        T_TRUE(!hull_version_valid(HULL_VERSION_SEMVER, "\342\20011.2.3", 8));
+        T_TRUE(!hull_version_valid(HULL_VERSION_SEMVER, "1.2.3\342\2004", 8));
+        T_TRUE(hull_version_valid(HULL_VERSION_PEP440, "\342\200\2121", 4));
         /* keys of two schemes do not compare */
         struct hull_version_key x, y;
         int c;

@@ -257,6 +257,63 @@ else
           has "$tmp/full.txt" "download same" && lacks "$tmp/full.txt" "download leftover"'
 fi
 
+# 17b. the disk fills up during the import itself, once the copy fit:
+# db import of a directory, and db update of an all.zip that fits but
+# whose records do not (their details deflate well in the zip, not in the
+# database).  Then 17c, a read-only file system: writers say so and change
+# nothing, readers work.
+mkdir -p "$tmp/fill"; pad=$(head -c 4000 /dev/zero | tr '\0' a)
+for i in $(seq 600); do
+  printf '{"id": "HULLTEST-FILL-%04d", "modified": "2024-07-01T00:00:00Z", "details": "%s", "affected": [{"package": {"ecosystem": "npm", "name": "fill-%d"}, "versions": ["1.0.0"]}]}\n' \
+    "$i" "$pad" "$i" >"$tmp/fill/HULLTEST-FILL-$(printf %04d "$i").json"
+done
+publish Fill "$tmp/fill" nocsv
+echo '[{"ecosystem": "crates.io", "name": "mirror-crate-5", "version": "1.0.4"}]' >"$tmp/pkgs.json"
+: >"$tmp/fill.txt"
+unshare -m bash -c '
+  size=$(stat -c %s "$1")
+  for case in import update; do
+    mount -t tmpfs -o size=$(( 2 * size / 1024 + 512 ))k none "$2" || exit 99
+    cp "$1" "$2/osv.db"; before=$(sha256sum <"$2/osv.db")
+    if [ $case = import ]; then
+      "$3" db import --db "$2/osv.db" "$5/fill"
+    else
+      "$3" db update --db "$2/osv.db" --source "$4" --ecosystem Fill
+    fi >"$5/out-$case" 2>"$5/err-$case"
+    echo "$case rc=$?" >>"$5/fill.txt"
+    [ "$(sha256sum <"$2/osv.db")" = "$before" ] && echo "$case same" >>"$5/fill.txt"
+    ls "$2" | grep -q "tmp-" && echo "$case leftover" >>"$5/fill.txt"
+    umount "$2"
+  done
+  mount -t tmpfs -o size=$(( size / 1024 + 64 ))k none "$2" || exit 99
+  cp "$1" "$2/osv.db"; before=$(sha256sum <"$2/osv.db")
+  mount -o remount,ro "$2" || exit 99
+  "$3" db import --db "$2/osv.db" "$5/fill" >"$5/out-roimport" 2>"$5/err-roimport"
+  echo "roimport rc=$?" >>"$5/fill.txt"
+  "$3" db update --db "$2/osv.db" --source "$4" --ecosystem Go >"$5/out-roupdate" 2>"$5/err-roupdate"
+  echo "roupdate rc=$?" >>"$5/fill.txt"
+  "$3" vuln --db "$2/osv.db" "$5/pkgs.json" >"$5/out-rovuln" 2>"$5/err-rovuln"
+  echo "rovuln rc=$?" >>"$5/fill.txt"
+  [ "$(sha256sum <"$2/osv.db")" = "$before" ] && echo "ro same" >>"$5/fill.txt"
+  umount "$2"' _ "$db" "$tmp/full" "$hullscan" "$src" "$tmp" 2>"$tmp/unshare"
+if [ $? -eq 99 ] || [ ! -s "$tmp/fill.txt" ]; then
+  for what in "db import" "db update" "a read-only file system"; do
+    n=$((n+1)); echo "ok $n - # SKIP $what on a full or read-only tmpfs: cannot mount one here ($(head -1 "$tmp/unshare"))"
+  done
+else
+  for case in import update; do
+    cp "$tmp/out-$case" "$tmp/out"; cp "$tmp/err-$case" "$tmp/err"; rc=$(sed -n "s/^$case rc=//p" "$tmp/fill.txt")
+    check "a full disk during db $case: a clear error, database unchanged" \
+      eval '[ "$rc" = 2 ] && has "$tmp/err" "database or disk is full" && has "$tmp/err" "the database is unchanged" &&
+            has "$tmp/fill.txt" "$case same" && lacks "$tmp/fill.txt" "$case leftover"'
+  done
+  cat "$tmp/err-roimport" "$tmp/err-roupdate" >"$tmp/err"; cp "$tmp/out-rovuln" "$tmp/out"; rc=$(sed -n 's/^rovuln rc=//p' "$tmp/fill.txt")
+  check "a read-only file system: import and update refused with the reason, vuln reads" \
+    eval 'grep -q "^roimport rc=2$" "$tmp/fill.txt" && grep -q "^roupdate rc=2$" "$tmp/fill.txt" &&
+          [ "$(grep -c "osv.db.lock'\'': Read-only file system" "$tmp/err")" = 2 ] &&
+          [ "$rc" = 0 ] && has "$tmp/out" "HULLTEST-CRATE-00005" && has "$tmp/fill.txt" "ro same"'
+fi
+
 # 18. nothing listens: a clear network error
 "$hullscan" db update --db "$db" --source http://127.0.0.1:1 --ecosystem Debian --retries 0 >"$tmp/out" 2>"$tmp/err"; rc=$?
 check "connection refused is an error naming the URL" \
