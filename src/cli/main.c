@@ -4,9 +4,11 @@
  * parse their own options with hull_parse_options() and return an exit code
  * (cli.h, docs/exit-codes.md). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "secrets/engine.h"
 
 struct command {
         const char *name;
@@ -67,9 +69,25 @@ int cmd_help(int argc, const char **argv, struct hull_ctx *ctx) {
         return c->fn(2, hargv, ctx);
 }
 
+/* The secret engine's compiled rules are cached beside the OSV database:
+ * $XDG_CACHE_HOME/hullscan/secrets, else ~/.cache/hullscan/secrets. */
+static void set_secrets_cache(void) {
+        const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+        char dir[4096];
+        int n = -1;
+        if (xdg && xdg[0] == '/')
+                n = snprintf(dir, sizeof(dir), "%s/hullscan/secrets", xdg);
+        else if (home && home[0] == '/')
+                n = snprintf(dir, sizeof(dir), "%s/.cache/hullscan/secrets", home);
+        if (n > 0 && (size_t)n < sizeof(dir))
+                hull_secrets_set_cache_dir(dir);
+}
+
 int main(int argc, char **argv) {
         struct hull_ctx ctx = {.prog = "hullscan"};
         const struct command *c;
+
+        set_secrets_cache();
 
         if (argc < 2) {
                 main_usage(stderr);

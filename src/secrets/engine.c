@@ -34,7 +34,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "basic/alloc.h"
+#include "basic/fileio.h"
 #include "basic/buf.h"
 #include "basic/err.h"
 
@@ -232,6 +237,137 @@ void hull_secrets_free(struct hull_secrets *s) {
         hull_free(s);
 }
 
+/* ---- compiled databases cached on disk ---------------------------------------
+ *
+ * Compiling 185 rules takes vectorscan about 80 ms, which a one-file
+ * `hullscan lint` would otherwise pay on every run.  The databases are
+ * serialized (hs_serialize_database) into CACHE_DIR/<key>.hsdb, the key a
+ * SHA-256 of every pattern, flag and id, the vectorscan version and the
+ * CPU's platform description, so any change of rules, library or machine
+ * is a new file.  Best effort: a missing, unreadable or damaged file means
+ * compiling (vectorscan checks a deserialized database's header and CRC);
+ * writes go to a temporary file renamed into place.  The directory is the
+ * CLI's (hull_secrets_set_cache_dir); without one nothing is cached. */
+
+#define CACHE_MAGIC "HULLHSDB"
+#define CACHE_MAX (256u << 20)
+
+static char *cache_dir;
+
+void hull_secrets_set_cache_dir(const char *dir) {
+        hull_free(cache_dir);
+        cache_dir = dir ? hull_strdup(dir) : NULL;
+}
+
+static bool cache_key(const char *const *exprs, const unsigned *flags, const unsigned *ids,
+                      size_t n, size_t npath, uint8_t key[32]) {
+        hs_platform_info_t plat;
+        EVP_MD_CTX *c;
+        unsigned len = 0;
+        bool ok;
+        if (!cache_dir || hs_populate_platform(&plat) != HS_SUCCESS || !(c = EVP_MD_CTX_new()))
+                return false;
+        const char *ver = hs_version();
+        uint64_t counts[2] = {n, npath};
+        ok = EVP_DigestInit_ex(c, EVP_sha256(), NULL) &&
+             EVP_DigestUpdate(c, CACHE_MAGIC "1", sizeof(CACHE_MAGIC "1")) &&
+             EVP_DigestUpdate(c, ver, strlen(ver) + 1) &&
+             EVP_DigestUpdate(c, &plat, sizeof(plat)) &&
+             EVP_DigestUpdate(c, counts, sizeof(counts)) &&
+             EVP_DigestUpdate(c, b64_hs, sizeof(b64_hs));
+        for (size_t i = 0; ok && i < n; i++)
+                ok = EVP_DigestUpdate(c, exprs[i], strlen(exprs[i]) + 1) &&
+                     EVP_DigestUpdate(c, &flags[i], sizeof(flags[i])) &&
+                     EVP_DigestUpdate(c, &ids[i], sizeof(ids[i]));
+        ok = ok && EVP_DigestFinal_ex(c, key, &len) && len == 32;
+        EVP_MD_CTX_free(c);
+        return ok;
+}
+
+static bool cache_path(const uint8_t key[32], char *buf, size_t size) {
+        static const char hex[] = "0123456789abcdef";
+        char k[65];
+        for (int i = 0; i < 32; i++) {
+                k[2 * i] = hex[key[i] >> 4];
+                k[2 * i + 1] = hex[key[i] & 15];
+        }
+        k[64] = 0;
+        int m = snprintf(buf, size, "%s/%s.hsdb", cache_dir, k);
+        return m > 0 && (size_t)m < size;
+}
+
+static bool cache_load(struct hull_secrets *s, const uint8_t key[32]) {
+        char path[4096], *data = NULL;
+        size_t len = 0, off = sizeof(CACHE_MAGIC) - 1;
+        struct hull_diag d;
+        bool ok = false;
+
+        hull_diag_init(&d);
+        if (!cache_path(key, path, sizeof(path)) ||
+            hull_read_file(path, CACHE_MAX, &data, &len, &d) != HULL_OK)
+                return false;
+        if (len < off || memcmp(data, CACHE_MAGIC, off) != 0)
+                goto out;
+        for (int k = 0; k < NDB; k++) {
+                uint64_t m;
+                if (len - off < sizeof(m))
+                        goto out;
+                memcpy(&m, data + off, sizeof(m));
+                off += sizeof(m);
+                if (m > len - off)
+                        goto out;
+                if (m && hs_deserialize_database(data + off, (size_t)m, &s->db[k]) != HS_SUCCESS)
+                        goto out;
+                off += (size_t)m;
+        }
+        ok = off == len && s->db[DB_MAIN] && s->db[DB_B64];
+out:
+        if (!ok)
+                for (int k = 0; k < NDB; k++)
+                        if (s->db[k]) {
+                                hs_free_database(s->db[k]);
+                                s->db[k] = NULL;
+                        }
+        hull_free(data);
+        return ok;
+}
+
+static void cache_save(const struct hull_secrets *s, const uint8_t key[32]) {
+        char path[4096], tmp[4200];
+        FILE *f;
+        bool ok = true;
+
+        if (!cache_dir || !cache_path(key, path, sizeof(path)))
+                return;
+        /* the directory and its parents, private to the user */
+        for (char *p = cache_dir + 1; *p; p++)
+                if (*p == '/') {
+                        *p = 0;
+                        (void)mkdir(cache_dir, 0700);
+                        *p = '/';
+                }
+        (void)mkdir(cache_dir, 0700);
+        snprintf(tmp, sizeof(tmp), "%s.tmp%ld", path, (long)getpid());
+        if (!(f = fopen(tmp, "wbx")))
+                return;
+        ok = fwrite(CACHE_MAGIC, 1, sizeof(CACHE_MAGIC) - 1, f) == sizeof(CACHE_MAGIC) - 1;
+        for (int k = 0; ok && k < NDB; k++) {
+                char *bytes = NULL;
+                size_t m = 0;
+                uint64_t m64;
+                if (s->db[k] && hs_serialize_database(s->db[k], &bytes, &m) != HS_SUCCESS) {
+                        ok = false;
+                        break;
+                }
+                m64 = m;
+                ok = fwrite(&m64, sizeof(m64), 1, f) == 1 && (!m || fwrite(bytes, 1, m, f) == m);
+                free(bytes); /* vectorscan's allocator: malloc */
+        }
+        ok = fclose(f) == 0 && ok;
+        if (!ok || rename(tmp, path) != 0)
+                unlink(tmp);
+}
+
 int hull_secrets_compile(const struct hull_secret_rule *const *rules, size_t n,
                          const char *const *allow, size_t nallow, struct hull_secrets **ret,
                          struct hull_diag *d) {
@@ -320,7 +456,9 @@ int hull_secrets_compile(const struct hull_secret_rule *const *rules, size_t n,
                         }
                 }
         }
-        {
+        uint8_t key[32];
+        bool cached = cache_key(exprs, flags, ids, nexpr, npath_expr, key) && cache_load(s, key);
+        if (!cached) {
                 /* [from, to) of exprs per database */
                 const size_t from[2] = {0, npath_expr}, to[2] = {npath_expr, nexpr};
                 for (int k = 0; k < 2; k++) {
@@ -342,7 +480,7 @@ int hull_secrets_compile(const struct hull_secret_rule *const *rules, size_t n,
                         goto fail;
                 }
         }
-        {
+        if (!cached) {
                 const char *bx[] = {b64_hs};
                 unsigned bf[] = {0}, bi[] = {(unsigned)n};
                 if (hs_compile_multi(bx, bf, bi, 1, HS_MODE_STREAM, NULL, &s->db[DB_B64], &herr) !=
@@ -352,6 +490,7 @@ int hull_secrets_compile(const struct hull_secret_rule *const *rules, size_t n,
                                           "the base64 pattern does not compile");
                         goto fail;
                 }
+                cache_save(s, key);
         }
         for (int k = 0; k < NDB; k++)
                 if (s->db[k] && hs_alloc_scratch(s->db[k], &s->proto) != HS_SUCCESS)

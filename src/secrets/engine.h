@@ -67,6 +67,11 @@ struct hull_secrets_stats {
         uint64_t dropped;     /* findings past the per-stream limit (10,000) */
 };
 
+/* Where compiled databases are cached between runs (engine.c: keyed by the
+ * patterns, the vectorscan version and the CPU); NULL (the default): not
+ * cached.  Set once, before compiling (not thread-safe). */
+void hull_secrets_set_cache_dir(const char *dir);
+
 /* Compile rules[0..n) (built-in and user rules, already filtered by the
  * configuration) into *ret.  allow[0..nallow) are literal values never
  * reported (.hullscan.yaml), copied. */

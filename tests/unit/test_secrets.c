@@ -278,6 +278,50 @@ TEST(bad_rule_is_named) {
         T_TRUE(s == NULL);
 }
 
+/* Compiled databases cached on disk: a second compile loads them and finds
+ * the same; a damaged cache file is compiled over. */
+TEST(compiled_cache) {
+        char dir[] = "/tmp/hull-secrets-cache-XXXXXX", path[512], cmd[600];
+        const struct hull_secret_rule *v[] = {&r_tok, &r_pw, &r_key, &r_netrc, &r_evil};
+        const char *text = "x = 1\n  token: tk_Q8fj2Ld9Zp3Xw7Vb1Nm4Rt\nend\n";
+        struct hull_secrets *s1 = NULL, *s2 = NULL, *s3 = NULL, *saved = set;
+        struct hull_diag d;
+        char *got1, *got2, *got3;
+
+        T_TRUE(mkdtemp(dir) != NULL);
+        hull_diag_init(&d);
+        hull_secrets_set_cache_dir(dir);
+        T_OK(hull_secrets_compile(v, 5, NULL, 0, &s1, &d));
+        snprintf(cmd, sizeof(cmd), "ls %s/*.hsdb > /dev/null 2>&1", dir);
+        T_EQ(system(cmd), 0);
+        T_OK(hull_secrets_compile(v, 5, NULL, 0, &s2, &d)); /* from the cache */
+        snprintf(cmd, sizeof(cmd),
+                 "for f in %s/*.hsdb; do printf garbage | dd of=$f bs=1 "
+                 "seek=3000 conv=notrunc 2>/dev/null; done",
+                 dir);
+        T_EQ(system(cmd), 0);
+        T_OK(hull_secrets_compile(v, 5, NULL, 0, &s3, &d)); /* damaged: compiled again */
+        hull_secrets_set_cache_dir(NULL);
+        set = s1;
+        got1 = scan(NULL, text, strlen(text), 0, NULL);
+        set = s2;
+        got2 = scan(NULL, text, strlen(text), 7, NULL);
+        set = s3;
+        got3 = scan(NULL, text, strlen(text), 1, NULL);
+        set = saved;
+        T_STREQ(got1, "test-token 2:10 tk_Q8fj2Ld9Zp3Xw7Vb1Nm4Rt\n");
+        T_STREQ(got2, got1);
+        T_STREQ(got3, got1);
+        hull_free(got1);
+        hull_free(got2);
+        hull_free(got3);
+        hull_secrets_free(s1);
+        hull_secrets_free(s2);
+        hull_secrets_free(s3);
+        snprintf(path, sizeof(path), "rm -rf %s", dir);
+        T_EQ(system(path), 0);
+}
+
 TEST(default_rules_compile) {
         const struct hull_secrets *d = hull_secrets_default();
         T_TRUE(d != NULL);
