@@ -66,7 +66,7 @@ bool hull_secret_base62_crc32_ok(const char *s, size_t n) {
 
 /* ---- base64 ------------------------------------------------------------- */
 
-static int b64_value(unsigned char c) {
+int hull_secret_base64_value(unsigned char c) {
         if (c >= 'A' && c <= 'Z')
                 return c - 'A';
         if (c >= 'a' && c <= 'z')
@@ -90,7 +90,7 @@ long hull_secret_base64_decode(const char *s, size_t n, unsigned char *out, size
         if (n % 4 == 1)
                 return -1; /* no base64 string leaves a single character over */
         for (size_t i = 0; i < n; i++) {
-                int v = b64_value((unsigned char)s[i]);
+                int v = hull_secret_base64_value((unsigned char)s[i]);
                 if (v < 0)
                         return -1;
                 acc = (acc << 6) | (uint32_t)v;

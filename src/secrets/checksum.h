@@ -77,6 +77,10 @@ bool hull_secret_assigned_ok(const char *s, size_t n);
 /* Decode base64 (standard or URL alphabet, padding optional) s[0..n) into
  * out[0..outsz); the decoded length, or -1 when s is not base64 or does not
  * fit. */
+/* The value of a base64 digit, standard or URL alphabet ('-' and '_' as
+ * '+' and '/'); -1 for any other byte. */
+int hull_secret_base64_value(unsigned char c);
+
 long hull_secret_base64_decode(const char *s, size_t n, unsigned char *out, size_t outsz);
 
 #endif

@@ -40,6 +40,7 @@
 
 #include "basic/alloc.h"
 #include "basic/fileio.h"
+#include "secrets/checksum.h"
 #include "basic/buf.h"
 #include "basic/err.h"
 
@@ -822,20 +823,6 @@ static bool looks_binary(const char *p, size_t n) {
 
 /* ---- base64 ------------------------------------------------------------------------ */
 
-static int b64val(unsigned char c) {
-        if (c >= 'A' && c <= 'Z')
-                return c - 'A';
-        if (c >= 'a' && c <= 'z')
-                return c - 'a' + 26;
-        if (c >= '0' && c <= '9')
-                return c - '0' + 52;
-        if (c == '+' || c == '-')
-                return 62;
-        if (c == '/' || c == '_')
-                return 63;
-        return -1;
-}
-
 /* Decode s[0..n) (standard or URL alphabet, padding optional) into sc->dec;
  * false when it is not base64 or decodes to mostly unprintable bytes. */
 static bool b64_text(struct hull_secrets_scanner *sc, const char *s, size_t n) {
@@ -848,7 +835,7 @@ static bool b64_text(struct hull_secrets_scanner *sc, const char *s, size_t n) {
         if (n % 4 == 1)
                 return false;
         for (size_t i = 0; i < n; i++) {
-                int v = b64val((unsigned char)s[i]);
+                int v = hull_secret_base64_value((unsigned char)s[i]);
                 if (v < 0)
                         return false;
                 acc = acc << 6 | (uint32_t)v;
@@ -866,7 +853,7 @@ static bool b64_text(struct hull_secrets_scanner *sc, const char *s, size_t n) {
 }
 
 static bool is_b64(unsigned char c) {
-        return b64val(c) >= 0 && c != '-' && c != '_';
+        return hull_secret_base64_value(c) >= 0 && c != '-' && c != '_';
 }
 
 /* The pseudo-rule's hit at e: the value's extent, decoded and scanned. */
