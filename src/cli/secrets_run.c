@@ -93,7 +93,7 @@ void hull_cli_secrets_release(struct hull_cli_secrets *s) {
 }
 
 /* Whether rule id found something (the report lists only those of the
- * 184 secret rules, or a SARIF file would mostly be rule metadata). */
+ * built-in secret rules, or a SARIF file would mostly be rule metadata). */
 static bool has_findings(const struct hull_findings *f, const char *id) {
         for (size_t i = 0; i < f->n; i++)
                 if (f->v[i].secret && !strcmp(f->v[i].rule_id, id))
