@@ -99,9 +99,11 @@ run "symlink loops are not followed" "0 1" "" "$tmp/in/loop"
 run "a fifo in the tree is skipped, no hang" "0 1" "" "$tmp/in"
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
   # root reads everything: drop to nobody for the unreadable file
-  chmod 755 "$tmp" "$tmp/in"
+  # ... running a copy of hullscan it can reach (the build directory may be
+  # under a 0700 directory, as mktemp makes them)
+  chmod 755 "$tmp" "$tmp/in" && cp "$hullscan" "$tmp/hullscan" && chmod 755 "$tmp/hullscan"
   n=$((n + 1))
-  if out=$(setpriv --reuid=65534 --regid=65534 --clear-groups timeout 60 "$hullscan" secrets \
+  if out=$(setpriv --reuid=65534 --regid=65534 --clear-groups timeout 60 "$tmp/hullscan" secrets \
              -f json "$tmp/in/unreadable.txt" 2>&1); [ $? -le 2 ] && printf '%s' "$out" | grep -q -i "permission denied"; then
     echo "ok $n - an unreadable file is a note or a clear error"
   else bad=1; echo "not ok $n - an unreadable file is a note or a clear error"; printf '%s\n' "$out" | head -5 | sed 's/^/# /'; fi
